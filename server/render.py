@@ -1,0 +1,61 @@
+"""Readable text forms of tool results (the structured content stays complete on its own)."""
+
+from __future__ import annotations
+
+from ..tools.models import Article, ArticleList, ArticleMeta, ArticleText, CorpusOverview
+
+
+def meta_line(meta: ArticleMeta) -> str:
+    bits = [meta.date or "undated", meta.byline and f"by {meta.byline}", meta.source, f"{meta.word_count} words"]
+    return f"[{meta.id}] {meta.title} ({', '.join(b for b in bits if b)})"
+
+
+def more(next_cursor: str | None, name: str = "cursor") -> str:
+    return f"\nMore results: call again with {name}={next_cursor!r}." if next_cursor else ""
+
+
+def article_list(result: ArticleList) -> str:
+    if not result.articles:
+        return "No articles match." + more(result.next_cursor)
+    lines = [f"{result.total} article(s):"] + [f"- {meta_line(m)}" for m in result.articles]
+    return "\n".join(lines) + more(result.next_cursor)
+
+
+def article_text(result: ArticleText) -> str:
+    head = f"# {result.article.title}\n{meta_line(result.article)}\n"
+    if result.format == "text":
+        body = result.text or ""
+    else:
+        body = "\n\n".join(f"[¶{p.index} @{p.start}-{p.end}] {p.text}" for p in result.paragraphs or [])
+    tail = (
+        f"\n\n(Body continues: call again with start_index={result.next_start_index} "
+        f"of {result.total_chars} characters.)"
+        if result.next_start_index is not None
+        else ""
+    )
+    return head + "\n" + body + tail
+
+
+def article_markdown(article: Article) -> str:
+    meta = [f"- id: {article.id}", f"- date: {article.date or 'unknown'}", f"- byline: {article.byline or 'unknown'}"]
+    if article.source:
+        meta.append(f"- source: {article.source}")
+    if article.url:
+        meta.append(f"- url: {article.url}")
+    return f"# {article.title}\n\n" + "\n".join(meta) + "\n\n" + article.body + "\n"
+
+
+def corpus_markdown(overview: CorpusOverview, articles: list[ArticleMeta]) -> str:
+    lines = [
+        "# newsdesk corpus",
+        "",
+        f"- articles: {overview.articles}",
+        f"- folders: {', '.join(overview.roots) or 'none'}",
+        f"- index: {overview.index_path}",
+    ]
+    if overview.rejected:
+        lines += ["", "## Rejected files"] + [f"- {r.path}: {r.reason}" for r in overview.rejected]
+    lines += ["", "## Articles"] + [f"- {meta_line(m)}" for m in articles]
+    if overview.articles > len(articles):
+        lines.append(f"- ... and {overview.articles - len(articles)} more (use the list_articles tool)")
+    return "\n".join(lines) + "\n"

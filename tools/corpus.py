@@ -1,0 +1,217 @@
+"""Reading corpus folders: which files are articles and how each format becomes paragraphs."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RejectedFile
+from .extract.html_page import extract_html
+from .extract.page_text import PageText, clean_page_text
+from .models import Article, ArticleFormat, Paragraph
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".json", ".jsonl")
+SEED_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+(.+?)\s*$")
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass
+class RawArticle:
+    """One article read from a file, before it gets its id."""
+
+    path: Path
+    record: int  # position inside a JSON Lines / JSON list file; 0 otherwise
+    format: ArticleFormat
+    page: PageText
+    source: str | None = None
+    url: str | None = None
+    slug: str | None = None  # preferred id stem (a JSON record's own id)
+
+
+def is_article_file(path: Path) -> bool:
+    name = path.name.lower()
+    return not name.startswith((".", "_")) and name.endswith(ARTICLE_SUFFIXES)
+
+
+def iter_corpus_files(root: Path) -> Iterator[Path]:
+    """Article files below root, sorted, skipping hidden folders."""
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and is_article_file(path):
+            yield path
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_len].rstrip("-") or "article"
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; binary is rejected."""
+    if b"\x00" in data[:4096]:
+        raise RejectedFile(str(path), "binary file (NUL bytes): not a text or HTML article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise RejectedFile(str(path), f"undecodable text: neither UTF-8 nor Windows-1252 ({exc.reason})")
+    return text
+
+
+def read_file(path: Path, data: bytes, max_bytes: int) -> list[RawArticle]:
+    """Parse one corpus file into articles; raises RejectedFile with the reason."""
+    if len(data) > max_bytes:
+        raise RejectedFile(str(path), f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise RejectedFile(str(path), f"corrupt gzip file ({exc})")
+        if len(data) > max_bytes * 10:
+            raise RejectedFile(str(path), "decompressed file is too large")
+        name = name[:-3]
+    text = decode_text(data, path)
+    if not text.strip():
+        raise RejectedFile(str(path), "empty file")
+    if name.endswith((".html", ".htm")):
+        articles = [RawArticle(path, 0, "html", extract_html(text))]
+    elif name.endswith((".json", ".jsonl")):
+        articles = read_json_records(path, text, name.endswith(".jsonl"))
+    else:
+        articles = [read_text(path, text)]
+    kept = [a for a in articles if a.page.paragraphs]
+    if not kept:
+        raise RejectedFile(str(path), "no article text found in the file")
+    return kept
+
+
+def read_text(path: Path, text: str) -> RawArticle:
+    first, _, rest = text.partition("\n")
+    header = SEED_HEADER.match(first)
+    if header:
+        page = clean_page_text(rest, headline=header.group(2))
+        page.title = header.group(2)
+        page.date = header.group(1)
+        return RawArticle(path, 0, "seed-text", page)
+    page = clean_page_text(text)
+    if not page.title:
+        page.title = guess_title(text, path)
+        if page.paragraphs and page.paragraphs[0].strip() == page.title:
+            page.paragraphs = page.paragraphs[1:]
+    return RawArticle(path, 0, "plain-text", page)
+
+
+def guess_title(text: str, path: Path) -> str:
+    """A short first line is the headline; otherwise the file name reads as one."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first and len(first) <= 200:
+        return first
+    return path.stem.replace("_", " ").replace("-", " ")
+
+
+def read_json_records(path: Path, text: str, lines: bool) -> list[RawArticle]:
+    records: list[object] = []
+    try:
+        if lines:
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise RejectedFile(str(path), f"line {n} is not valid JSON ({exc.msg})")
+        else:
+            loaded = json.loads(text)
+            records = loaded if isinstance(loaded, list) else [loaded]
+    except json.JSONDecodeError as exc:
+        raise RejectedFile(str(path), f"not valid JSON ({exc.msg} at line {exc.lineno})")
+    articles = []
+    for n, record in enumerate(records):
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise RejectedFile(str(path), f"record {n} has no 'text' string (needs title and text)")
+        body = record["text"]
+        page = clean_page_text(body) if "\n" in body.strip() else PageText(paragraphs=[body.strip()])
+        page.title = str(record.get("title") or page.title or guess_title(body, path))
+        page.date = _iso_date(record.get("date")) or page.date
+        page.byline = _str_or_none(record.get("author")) or page.byline
+        articles.append(
+            RawArticle(
+                path,
+                n,
+                "json",
+                page,
+                source=_str_or_none(record.get("source")),
+                url=_str_or_none(record.get("url")),
+                slug=_str_or_none(record.get("id")),
+            )
+        )
+    return articles
+
+
+def _str_or_none(value: object) -> str | None:
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return str(value).strip() or None if value is not None else None
+
+
+def _iso_date(value: object) -> str | None:
+    match = re.match(r"\d{4}-\d{2}-\d{2}", str(value or ""))
+    return match.group(0) if match else None
+
+
+def build_article(raw: RawArticle, article_id: str) -> Article:
+    """Join paragraphs into the body text that every offset refers to."""
+    paragraphs: list[Paragraph] = []
+    offset = 0
+    for text in (p.strip() for p in raw.page.paragraphs):
+        if not text:
+            continue
+        if paragraphs:
+            offset += len(PARAGRAPH_SEPARATOR)
+        paragraphs.append(Paragraph(index=len(paragraphs), start=offset, end=offset + len(text), text=text))
+        offset += len(text)
+    body = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
+    return Article(
+        id=article_id,
+        title=(raw.page.title or raw.path.stem).strip(),
+        date=raw.page.date,
+        byline=raw.page.byline,
+        source=raw.source,
+        url=raw.url,
+        word_count=len(body.split()),
+        format=raw.format,
+        path=str(raw.path),
+        body=body,
+        paragraphs=paragraphs,
+    )
+
+
+def id_stem(raw: RawArticle) -> str:
+    """Readable id from the file name (plus the record's own id or number for multi-record files)."""
+    stem = raw.path.name
+    for suffix in (".gz", ".html", ".htm", ".jsonl", ".json", ".txt", ".text"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    if raw.format == "json" and raw.path.suffix.lower() in (".jsonl", ".json"):
+        if raw.slug:
+            return slugify(raw.slug)
+        if raw.record or raw.path.suffix.lower() == ".jsonl":
+            return f"{slugify(stem)}-{raw.record + 1}"
+    return slugify(stem)

