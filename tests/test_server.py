@@ -1,0 +1,140 @@
+"""The MCP surface through real clients: in-memory, stdio subprocess and streamable HTTP subprocess."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from mcp import Client
+from mcp.shared.exceptions import MCPError
+
+from newsdesk.server.app import build_server
+from newsdesk.server.demo import connect
+from newsdesk.tools.settings import Settings
+
+from .conftest import SEED_ID
+
+pytestmark = pytest.mark.anyio
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_seed_article_against_gold(structured: dict, gold: dict) -> None:
+    ref = gold["article"]
+    article = structured["article"]
+    assert norm(article["title"]) == norm(ref["title"])
+    assert article["date"] == ref["date"]
+    assert ref["byline"] in (article["byline"] or "")
+    paragraphs = structured["paragraphs"]
+    assert len(paragraphs) == ref["body_paragraph_count"]
+    body = "\n\n".join(p["text"] for p in paragraphs)
+    assert norm(body).startswith(norm(ref["body_first_sentence"]))
+    assert norm(body).endswith(norm(ref["body_last_sentence"]))
+    for text in ref["must_include"]:
+        assert norm(text) in norm(body), text
+    for text in ref["must_exclude"]:
+        assert norm(text) not in norm(body), text
+
+
+async def test_tools_are_listed_with_input_and_output_schemas_and_read_only_hints(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert {"list_articles", "get_article"} <= set(tools)
+    for tool in tools.values():
+        assert tool.description and len(tool.description) > 40
+        assert tool.output_schema and tool.output_schema.get("type") == "object"
+        assert tool.annotations and tool.annotations.read_only_hint is True
+    assert tools["get_article"].input_schema["required"] == ["article_id"]
+
+
+async def test_list_articles_finds_the_seed_by_query_and_not_by_an_absent_word(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        hit = await client.call_tool("list_articles", {"query": "oreshnik belarus"})
+        miss = await client.call_tool("list_articles", {"query": "zzzunknownword"})
+    assert not hit.is_error
+    assert [a["id"] for a in hit.structured_content["articles"]] == [SEED_ID]
+    assert hit.structured_content["articles"][0]["date"] == "2024-12-06"
+    assert miss.structured_content["total"] == 0
+
+
+async def test_get_article_returns_the_gold_clean_article(seed_settings: Settings, gold: dict):
+    async with Client(build_server(seed_settings)) as client:
+        result = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 100_000})
+    assert not result.is_error
+    check_seed_article_against_gold(result.structured_content, gold)
+    assert "Vladimir Putin" in result.content[0].text
+
+
+async def test_get_article_pages_a_long_body_with_offsets_that_match_the_text(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        full = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000})
+        body = full.structured_content["text"]
+        pieces, start = [], 0
+        while start is not None:
+            page = await client.call_tool(
+                "get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 1000, "start_index": start}
+            )
+            pieces.append(page.structured_content["text"])
+            start = page.structured_content["next_start_index"]
+        paras = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 800})
+    assert "".join(pieces) == body and len(pieces) > 5
+    for paragraph in paras.structured_content["paragraphs"]:
+        assert body[paragraph["start"] : paragraph["end"]] == paragraph["text"]
+    assert paras.structured_content["next_start_index"] is not None
+
+
+async def test_unknown_article_id_is_a_tool_error_with_close_matches(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        result = await client.call_tool("get_article", {"article_id": "000-a621f7fa4f80e31"})
+    assert result.is_error
+    text = result.content[0].text
+    assert "No article with id" in text and SEED_ID in text and "list_articles" in text
+
+
+async def test_bad_arguments_say_which_argument_is_wrong(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        bad_limit = await client.call_tool("list_articles", {"limit": 0})
+        bad_cursor = await client.call_tool("list_articles", {"cursor": "abc"})
+        bad_format = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "pdf"})
+    assert bad_limit.is_error and "limit" in bad_limit.content[0].text
+    assert bad_cursor.is_error and "cursor" in bad_cursor.content[0].text
+    assert bad_format.is_error and "format" in bad_format.content[0].text
+    assert "Traceback" not in bad_limit.content[0].text + bad_cursor.content[0].text
+
+
+async def test_unknown_tool_is_a_protocol_error(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        with pytest.raises(MCPError) as info:
+            await client.call_tool("no_such_tool", {})
+    assert info.value.code == -32602
+
+
+async def test_article_resource_and_corpus_overview_are_readable(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        templates = await client.list_resource_templates()
+        article = await client.read_resource(f"article://{SEED_ID}")
+        overview = await client.read_resource("corpus://overview")
+        prompts = await client.list_prompts()
+        with pytest.raises(MCPError):
+            await client.read_resource("article://nope")
+    assert any(t.uri_template == "article://{article_id}" for t in templates.resource_templates)
+    assert "Vladimir Putin" in article.contents[0].text
+    assert SEED_ID in overview.contents[0].text
+    assert "brief_article" in {p.name for p in prompts.prompts}
+
+
+@pytest.mark.parametrize("transport", ["stdio", "http"])
+async def test_a_real_server_process_answers_over_each_transport(transport: str, tmp_path: Path, gold: dict):
+    settings = Settings(index_path=tmp_path / "index.sqlite3")
+    async with connect(settings, transport) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        listing = await client.call_tool("list_articles", {})
+        article = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 100_000})
+        missing = await client.call_tool("get_article", {"article_id": "missing"})
+    assert {"list_articles", "get_article"} <= names
+    assert listing.structured_content["total"] == 1
+    check_seed_article_against_gold(article.structured_content, gold)
+    assert missing.is_error and "list_articles" in missing.content[0].text
