@@ -13,7 +13,16 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.context import Context
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import (
+    CallToolResult,
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+    TextContent,
+    ToolAnnotations,
+)
 from pydantic import BaseModel, Field
 
 from ..tools.api import Desk
@@ -27,6 +36,7 @@ log = logging.getLogger(__name__)
 INVALID_PARAMS = -32602
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 M = TypeVar("M", bound=BaseModel)
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 INSTRUCTIONS = """\
 newsdesk answers questions about a local corpus of news articles, computed deterministically from the text.
@@ -67,7 +77,7 @@ def desk_of(ctx: Context[AppState]) -> Desk:
     return ctx.request_context.lifespan_context.desk
 
 
-def build_server(settings: Settings) -> NewsdeskServer:
+def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> NewsdeskServer:
     opened: list[AppState] = []  # the lifespan's state, for handlers that get no Context
 
     @asynccontextmanager
@@ -85,7 +95,9 @@ def build_server(settings: Settings) -> NewsdeskServer:
             raise ResourceNotFoundError("the corpus index is not open yet; retry in a moment")
         return opened[-1].desk
 
-    mcp = NewsdeskServer("newsdesk", instructions=INSTRUCTIONS, lifespan=lifespan, version="0.1.0")
+    mcp = NewsdeskServer(
+        "newsdesk", instructions=INSTRUCTIONS, lifespan=lifespan, version="0.1.0", log_level=log_level
+    )
 
     @mcp.tool(annotations=READ_ONLY, title="List articles")
     def list_articles(
@@ -167,5 +179,16 @@ def build_server(settings: Settings) -> NewsdeskServer:
             f"{topic}. List the relevant articles (id, date, title) and summarise each in one sentence, quoting "
             "the text where it matters."
         )
+
+    @mcp.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        if argument.name != "article_id" or not opened:
+            return None
+        ids = [i for i in opened[-1].desk.index.ids() if i.startswith(argument.value)]
+        return Completion(values=ids[:100], total=len(ids), has_more=len(ids) > 100)
 
     return mcp

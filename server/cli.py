@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import build_server
 
-    mcp = build_server(settings_from(args))
+    level = "ERROR" if args.quiet else "DEBUG" if args.verbose > 1 else "INFO" if args.verbose else "WARNING"
+    mcp = build_server(settings_from(args), log_level=level)
     if args.transport == "stdio":
         mcp.run()
     else:

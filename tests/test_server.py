@@ -138,3 +138,12 @@ async def test_a_real_server_process_answers_over_each_transport(transport: str,
     assert listing.structured_content["total"] == 1
     check_seed_article_against_gold(article.structured_content, gold)
     assert missing.is_error and "list_articles" in missing.content[0].text
+
+
+async def test_article_ids_complete_for_the_prompt_argument(seed_settings: Settings):
+    from mcp.types import PromptReference
+
+    async with Client(build_server(seed_settings)) as client:
+        done = await client.complete(PromptReference(type="ref/prompt", name="brief_article"),
+                                     {"name": "article_id", "value": "000-"})
+    assert done.completion.values == [SEED_ID]
