@@ -80,7 +80,7 @@ async def test_get_article_pages_a_long_body_with_offsets_that_match_the_text(se
             pieces.append(page.structured_content["text"])
             start = page.structured_content["next_start_index"]
         paras = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 800})
-    assert "".join(pieces) == body and len(pieces) > 5
+    assert "".join(pieces) == body and len(pieces) >= 5
     for paragraph in paras.structured_content["paragraphs"]:
         assert body[paragraph["start"] : paragraph["end"]] == paragraph["text"]
     assert paras.structured_content["next_start_index"] is not None

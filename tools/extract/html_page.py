@@ -23,13 +23,18 @@ def extract_html(html: str, url: str | None = None) -> PageText:
 
     Junk, empty or unparsable HTML gives an empty PageText (logged at debug level).
     """
+    logging.getLogger("trafilatura").setLevel(max(logging.getLogger("trafilatura").level, logging.CRITICAL))
     if not html or not html.strip():
         return PageText()
     try:
         import trafilatura
 
         doc = trafilatura.bare_extraction(
-            html, url=url, favor_precision=True, include_comments=False, include_tables=True,
+            html,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
             with_metadata=True,
         )
     except Exception as exc:  # noqa: BLE001 - trafilatura/lxml raise many types on junk pages
@@ -47,4 +52,6 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         date=date[:10] if date and _ISO_DATE.match(date) else None,
         byline=_BY.sub("", author) if author else None,
         paragraphs=paragraphs,
+        source=_clean(getattr(doc, "sitename", None)),
+        url=_clean(getattr(doc, "url", None)) or url,
     )
