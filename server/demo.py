@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+import anyio.to_thread
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
@@ -53,14 +54,23 @@ async def connect(settings: Settings, transport: str) -> AsyncIterator[Client]:
             yield client
         return
     port = free_port()
-    process = subprocess.Popen(server_command(settings, "http", port), stdin=subprocess.DEVNULL)
+    process = await anyio.to_thread.run_sync(start_http_server, settings, port)
     try:
-        wait_for_port(port, process)
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             yield client
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def start_http_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(server_command(settings, "http", port), stdin=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process)
+    except BaseException:
+        process.kill()
+        raise
+    return process
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import Self
 
 from tqdm import tqdm
 
@@ -14,7 +15,7 @@ class ProgressBar:
         self.enabled = enabled
         self._bar: tqdm | None = None
 
-    def __enter__(self) -> ProgressBar:
+    def __enter__(self) -> Self:
         return self
 
     def update(self, done: int, total: int, item: str) -> None:
