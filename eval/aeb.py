@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from lxml import etree
 from lxml import html as lxml_html
+
 from newsdesk.tools.extract.html_page import extract_html
 from newsdesk.tools.extract.page_text import PageText, clean_page_text
 

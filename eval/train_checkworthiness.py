@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from newsdesk.tools.extract.checkworthiness import MODEL_FORMAT, combine, ngrams, rules, tokenize
 
 REPO = Path(__file__).resolve().parents[1]

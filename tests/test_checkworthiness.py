@@ -10,6 +10,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+
 from newsdesk.tools.extract import checkworthiness as cw
 
 REPO = Path(__file__).resolve().parents[1]

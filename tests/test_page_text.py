@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from newsdesk.tools.extract.html_page import extract_html
 from newsdesk.tools.extract.page_text import PageText, clean_page_text, find_date
 

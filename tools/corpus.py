@@ -71,7 +71,9 @@ def decode_text(data: bytes, path: Path) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise RejectedFile(str(path), f"undecodable text: neither UTF-8 nor Windows-1252 ({exc.reason})")
+        raise RejectedFile(
+            str(path), f"undecodable text: neither UTF-8 nor Windows-1252 ({exc.reason})"
+        ) from exc
     return text
 
 
@@ -84,7 +86,7 @@ def read_file(path: Path, data: bytes, max_bytes: int) -> list[RawArticle]:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
-            raise RejectedFile(str(path), f"corrupt gzip file ({exc})")
+            raise RejectedFile(str(path), f"corrupt gzip file ({exc})") from exc
         if len(data) > max_bytes * 10:
             raise RejectedFile(str(path), "decompressed file is too large")
         name = name[:-3]
@@ -136,12 +138,12 @@ def read_json_records(path: Path, text: str, lines: bool) -> list[RawArticle]:
                     try:
                         records.append(json.loads(line))
                     except json.JSONDecodeError as exc:
-                        raise RejectedFile(str(path), f"line {n} is not valid JSON ({exc.msg})")
+                        raise RejectedFile(str(path), f"line {n} is not valid JSON ({exc.msg})") from exc
         else:
             loaded = json.loads(text)
             records = loaded if isinstance(loaded, list) else [loaded]
     except json.JSONDecodeError as exc:
-        raise RejectedFile(str(path), f"not valid JSON ({exc.msg} at line {exc.lineno})")
+        raise RejectedFile(str(path), f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
     articles = []
     for n, record in enumerate(records):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):

@@ -37,7 +37,7 @@ def extract_html(html: str, url: str | None = None) -> PageText:
             include_tables=True,
             with_metadata=True,
         )
-    except Exception as exc:  # noqa: BLE001 - trafilatura/lxml raise many types on junk pages
+    except Exception as exc:
         log.debug("trafilatura failed on %s: %r", url or "<html>", exc)
         return PageText()
     if doc is None:
