@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from ..tools.api import Desk
 from ..tools.errors import ArticleNotFound, NewsdeskError
-from ..tools.models import ArticleList, ArticleText
+from ..tools.models import ArticleList, ArticleText, EntityList, EntityType, QuoteKind, QuoteList
 from ..tools.settings import Settings
 from . import render
 
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 INVALID_PARAMS = -32602
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 M = TypeVar("M", bound=BaseModel)
+EntityTypeName = EntityType
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 INSTRUCTIONS = """\
@@ -133,6 +134,65 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         same text. A long body comes in windows: pass next_start_index as start_index to continue."""
         return run_tool(
             lambda: desk_of(ctx).get_article(article_id, format, max_chars, start_index), render.article_text
+        )
+
+    @mcp.tool(annotations=READ_ONLY, title="List entities")
+    def list_entities(
+        ctx: Context[AppState],
+        article_id: Annotated[str | None, Field(description="Only this article's entities; omit for the corpus.")] = None,
+        types: Annotated[
+            list[EntityTypeName] | None, Field(description="Keep only these types, e.g. ['PERSON', 'ORG'].")
+        ] = None,
+        query: Annotated[str | None, Field(description="Substring of the name or an alias.")] = None,
+        min_mentions: Annotated[int, Field(ge=1, description="Drop entities mentioned fewer times.")] = 1,
+        limit: Annotated[int, Field(ge=1, le=100, description="Entities per page.")] = 20,
+        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        include_mentions: Annotated[
+            bool, Field(description="Add every mention with article id, offsets and sentence.")
+        ] = False,
+        related_to: Annotated[
+            str | None,
+            Field(description="An entity id or name: list the entities that occur in the same articles instead."),
+        ] = None,
+    ) -> Annotated[CallToolResult, EntityList]:
+        """List the people, organisations, places, products... named in one article or the whole corpus.
+
+        One canonical entity per real-world thing ("Vladimir Putin" = "Putin" = "Mr Putin"; "Russian" is a
+        demonym mention of Russia), with a stable id shared by every article, aliases, mention and article
+        counts, ordered by salience. With include_mentions, each mention's offsets into get_article's body and
+        its sentence. With related_to, the entities co-occurring with that entity (its articles are in
+        its own `articles` field)."""
+        return run_tool(
+            lambda: desk_of(ctx).list_entities(
+                article_id, list(types) if types else None, query, min_mentions, limit, cursor,
+                include_mentions, related_to,
+            ),
+            render.entity_list,
+        )
+
+    @mcp.tool(annotations=READ_ONLY, title="Find quotes")
+    def find_quotes(
+        ctx: Context[AppState],
+        article_id: Annotated[str | None, Field(description="Only this article; omit to search the corpus.")] = None,
+        speaker: Annotated[
+            str | None, Field(description="Entity id, name or alias ('Putin' finds Vladimir Putin's quotes).")
+        ] = None,
+        query: Annotated[str | None, Field(description="Substring of the quoted words.")] = None,
+        kinds: Annotated[
+            list[QuoteKind] | None,
+            Field(description="direct (quoted speech), partial (quoted fragment), indirect (reported speech)."),
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Quotes per page.")] = 20,
+        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+    ) -> Annotated[CallToolResult, QuoteList]:
+        """Who said what: direct quotes, partial quotes and reported speech, in text order.
+
+        Each quote has its words, kind, the speaker resolved to a canonical entity (even when the text
+        says "he" or "Russia's top diplomat"; resolution says how, and 'unresolved' is never guessed), the
+        speaker mention and cue as written, and the offsets of every fragment in get_article's body."""
+        return run_tool(
+            lambda: desk_of(ctx).find_quotes(article_id, speaker, query, list(kinds) if kinds else None, limit, cursor),
+            render.quote_list,
         )
 
     @mcp.resource(

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ..tools.models import Article, ArticleList, ArticleMeta, ArticleText, CorpusOverview
+from ..tools.models import (
+    Article,
+    ArticleList,
+    ArticleMeta,
+    ArticleText,
+    CorpusOverview,
+    EntityList,
+    QuoteList,
+)
 
 
 def meta_line(meta: ArticleMeta) -> str:
@@ -59,3 +67,32 @@ def corpus_markdown(overview: CorpusOverview, articles: list[ArticleMeta]) -> st
     if overview.articles > len(articles):
         lines.append(f"- ... and {overview.articles - len(articles)} more (use the list_articles tool)")
     return "\n".join(lines) + "\n"
+
+
+def entity_list(result: EntityList) -> str:
+    if not result.entities:
+        return "No entities match." + more(result.next_cursor)
+    head = f"{result.total} entit{'y' if result.total == 1 else 'ies'}"
+    head += f" co-occurring with {result.related_to}:" if result.related_to else ":"
+    lines = [head]
+    for e in result.entities:
+        aliases = f" (also: {', '.join(e.aliases)})" if e.aliases else ""
+        lines.append(f"- {e.name} [{e.type}, id {e.id}]{aliases}: {e.mention_count} mention(s) "
+                     f"in {e.article_count} article(s)")
+        for m in e.mentions or []:
+            lines.append(f"    - {m.article_id} @{m.start}-{m.end} {m.text!r} ({m.kind}): {m.sentence.strip()}")
+    return "\n".join(lines) + more(result.next_cursor)
+
+
+def quote_list(result: QuoteList) -> str:
+    if not result.quotes:
+        return "No quotes match." + more(result.next_cursor)
+    lines = [f"{result.total} quote(s):"]
+    for q in result.quotes:
+        who = q.speaker.name or "unresolved speaker"
+        said = f" via {q.speaker.mention.text!r}" if q.speaker.mention else ""
+        cue = f", cue {q.cue.text!r}" if q.cue else ""
+        where = ", ".join(f"@{f.start}-{f.end}" for f in q.fragments)
+        lines.append(f"- {who}{said} [{q.kind}, {q.speaker.resolution}{cue}; {q.article_id} ¶{q.paragraph_index} "
+                     f"{where}]: \u201c{q.text}\u201d")
+    return "\n".join(lines) + more(result.next_cursor)

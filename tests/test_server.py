@@ -147,3 +147,28 @@ async def test_article_ids_complete_for_the_prompt_argument(seed_settings: Setti
         done = await client.complete(PromptReference(type="ref/prompt", name="brief_article"),
                                      {"name": "article_id", "value": "000-"})
     assert done.completion.values == [SEED_ID]
+
+
+async def test_list_entities_gives_one_canonical_entity_per_person_with_mentions(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        people = await client.call_tool(
+            "list_entities", {"article_id": SEED_ID, "types": ["PERSON"], "include_mentions": True, "limit": 50}
+        )
+        body = (await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000}))
+        corpus = await client.call_tool("list_entities", {"query": "putin"})
+        related = await client.call_tool("list_entities", {"related_to": "Putin", "types": ["GPE"]})
+        bad_type = await client.call_tool("list_entities", {"types": ["ANIMAL"]})
+        bad_entity = await client.call_tool("list_entities", {"related_to": "Nobody Atall"})
+    text = body.structured_content["text"]
+    entities = people.structured_content["entities"]
+    putin = [e for e in entities if e["name"] == "Vladimir Putin"]
+    assert len(putin) == 1 and {"Putin", "Mr Putin"} <= set(putin[0]["aliases"])
+    assert all(e["type"] == "PERSON" for e in entities)
+    for mention in putin[0]["mentions"]:
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+        assert mention["text"] in mention["sentence"]
+    assert [e["id"] for e in corpus.structured_content["entities"]] == [putin[0]["id"]]
+    assert related.structured_content["related_to"] == putin[0]["id"]
+    assert "Russia" in {e["name"] for e in related.structured_content["entities"]}
+    assert bad_type.is_error and "types" in bad_type.content[0].text
+    assert bad_entity.is_error and "list_entities" in bad_entity.content[0].text

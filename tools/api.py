@@ -5,14 +5,32 @@ from __future__ import annotations
 import difflib
 import logging
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from .errors import ArticleNotFound, BadArgument
 from .index import Index, Progress
-from .models import Article, ArticleList, ArticleMeta, ArticleText, CorpusOverview, IndexReport
+from .models import (
+    Article,
+    ArticleList,
+    ArticleMeta,
+    ArticleText,
+    CorpusOverview,
+    Entity,
+    EntityList,
+    EntityType,
+    IndexReport,
+    Quote,
+    QuoteKind,
+    QuoteList,
+)
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from .analysis import Analyses
+
 log = logging.getLogger(__name__)
+ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
+QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
 
 MAX_LIMIT = 100
 
@@ -42,7 +60,7 @@ class Desk:
     def __init__(self, settings: Settings, index: Index) -> None:
         self.settings = settings
         self.index = index
-        self._nlp = None
+        self._analyses: Analyses | None = None
 
     @classmethod
     def open(cls, settings: Settings | None = None, sync: bool = True, progress: Progress | None = None) -> Desk:
@@ -63,9 +81,109 @@ class Desk:
     def close(self) -> None:
         self.index.close()
 
+    @property
+    def analyses(self) -> Analyses:
+        if self._analyses is None:
+            from .analysis import Analyses
+
+            self._analyses = Analyses(self.index, self.settings.spacy_model)
+        return self._analyses
+
     def analyse_all(self, progress: Progress | None = None) -> int:
         """Compute every missing NLP analysis now, so the server never waits for spaCy."""
-        return 0
+        return self.analyses.ensure_all(progress)
+
+    # -- entities -------------------------------------------------------------------------------
+
+    def list_entities(
+        self,
+        article_id: str | None = None,
+        types: list[str] | None = None,
+        query: str | None = None,
+        min_mentions: int = 1,
+        limit: int = 20,
+        cursor: str | None = None,
+        include_mentions: bool = False,
+        related_to: str | None = None,
+    ) -> EntityList:
+        check_limit(limit)
+        wanted_types = check_types(types)
+        merged, links = self.analyses.corpus_entities()
+        by_id = {e.id: e for e in merged}
+        if article_id is not None:
+            article = self.article(article_id)
+            local = self.analyses.get(article).entities
+            view = [article_view(by_id[links.get((article.id, e.id), e.id)], e) for e in local
+                    if links.get((article.id, e.id), e.id) in by_id]
+        else:
+            view = list(merged)
+        anchor = None
+        if related_to:
+            anchor = self.find_entity(related_to, merged)
+            anchor_articles = {c.article_id for c in anchor.articles}
+            shared = {e.id: len(anchor_articles & {c.article_id for c in e.articles}) for e in view}
+            view = sorted((e for e in view if shared[e.id] and e.id != anchor.id),
+                          key=lambda e: (-shared[e.id], -e.salience, e.name))
+        if wanted_types:
+            view = [e for e in view if e.type in wanted_types]
+        if query:
+            needle = query.casefold().strip()
+            view = [e for e in view if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)]
+        view = [e for e in view if e.mention_count >= min_mentions]
+        start, end, next_cursor = page_window(len(view), decode_cursor(cursor), limit)
+        page = [e if include_mentions else e.model_copy(update={"mentions": None}) for e in view[start:end]]
+        return EntityList(entities=page, total=len(view), next_cursor=next_cursor,
+                          related_to=anchor.id if anchor else None)
+
+    def find_entity(self, name_or_id: str, merged: list[Entity] | None = None) -> Entity:
+        """An entity by id, canonical name or alias (case-insensitive); the most salient wins a tie."""
+        merged = merged if merged is not None else self.analyses.corpus_entities()[0]
+        key = name_or_id.casefold().strip()
+        for entity in merged:
+            if entity.id.casefold() == key:
+                return entity
+        for entity in merged:  # merged is sorted by salience
+            if entity.name.casefold() == key or key in (a.casefold() for a in entity.aliases):
+                return entity
+        close = difflib.get_close_matches(name_or_id, [e.name for e in merged], n=3, cutoff=0.6)
+        hint = f" Close names: {', '.join(close)}." if close else ""
+        raise BadArgument("entity", f"no entity {name_or_id!r} in the corpus.{hint} Use list_entities to see them.")
+
+    # -- quotes ---------------------------------------------------------------------------------
+
+    def find_quotes(
+        self,
+        article_id: str | None = None,
+        speaker: str | None = None,
+        query: str | None = None,
+        kinds: list[str] | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> QuoteList:
+        check_limit(limit)
+        wanted_kinds = set(kinds or [])
+        if wanted_kinds - set(QUOTE_KINDS):
+            raise BadArgument("kinds", f"allowed kinds are {', '.join(QUOTE_KINDS)}")
+        merged, links = self.analyses.corpus_entities()
+        ids = [self.article(article_id).id] if article_id else self.index.ids()
+        speaker_id = self.find_entity(speaker, merged).id if speaker else None
+        by_id = {e.id: e for e in merged}
+        found: list[Quote] = []
+        for aid in ids:
+            article = self.index.get(aid)
+            if article is None:
+                continue
+            for quote in self.analyses.get(article).quotes:
+                quote = relink_speaker(quote, links, by_id)
+                if wanted_kinds and quote.kind not in wanted_kinds:
+                    continue
+                if speaker_id and quote.speaker.entity_id != speaker_id:
+                    continue
+                if query and query.casefold() not in quote.text.casefold():
+                    continue
+                found.append(quote)
+        start, end, next_cursor = page_window(len(found), decode_cursor(cursor), limit)
+        return QuoteList(quotes=found[start:end], total=len(found), next_cursor=next_cursor)
 
     # -- articles -------------------------------------------------------------------------------
 
@@ -103,7 +221,7 @@ class Desk:
             raise BadArgument("max_chars", "must be at least 1")
         article = self.article(article_id)
         total = len(article.body)
-        if start_index < 0 or (start_index >= total and total > 0):
+        if start_index < 0 or (start_index >= total > 0):
             raise BadArgument("start_index", f"must be between 0 and {max(total - 1, 0)} for this article")
         meta = article_meta(article)
         if format == "text":
@@ -137,6 +255,33 @@ class Desk:
             index_path=str(self.index.path),
             rejected=self.index.rejected(),
         )
+
+
+def check_types(types: list[str] | None) -> set[str]:
+    wanted = {t.upper().strip() for t in types or []}
+    unknown = wanted - set(ENTITY_TYPES)
+    if unknown:
+        raise BadArgument("types", f"unknown {sorted(unknown)}; allowed: {', '.join(ENTITY_TYPES)}")
+    return wanted
+
+
+def article_view(corpus_entity: Entity, local: Entity) -> Entity:
+    """The corpus entity as seen in one article: that article's mentions, counts and salience."""
+    return corpus_entity.model_copy(
+        update={"mentions": local.mentions, "mention_count": local.mention_count, "salience": local.salience,
+                "aliases": sorted(set(corpus_entity.aliases) | set(local.aliases))}
+    )
+
+
+def relink_speaker(quote: Quote, links: dict[tuple[str, str], str], by_id: dict[str, Entity]) -> Quote:
+    """Article-level speaker ids become corpus entity ids (the same in every article)."""
+    local_id = quote.speaker.entity_id
+    if local_id is None:
+        return quote
+    corpus_id = links.get((quote.article_id, local_id), local_id)
+    entity = by_id.get(corpus_id)
+    speaker = quote.speaker.model_copy(update={"entity_id": corpus_id, "name": entity.name if entity else quote.speaker.name})
+    return quote.model_copy(update={"speaker": speaker})
 
 
 def article_meta(article: Article) -> ArticleMeta:

@@ -167,6 +167,10 @@ class Index:
         with self._lock:
             return [r["id"] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
 
+    def digests(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return [(r["id"], r["digest"]) for r in self._db.execute("SELECT id, digest FROM articles ORDER BY id")]
+
     def get(self, article_id: str) -> Article | None:
         with self._lock:
             row = self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()

@@ -1,0 +1,88 @@
+"""Per-article NLP analysis (entities, quotes, claims) computed once from one parse and kept in the index."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from .extract.entities import ENTITY_EXTRACTOR_VERSION, extract_entities
+from .extract.entity_linking import link_ids, merge_corpus
+from .extract.nlp import parse
+from .extract.quotes import QUOTE_EXTRACTOR_VERSION, extract_quotes
+from .index import Index
+from .models import Article, Entity, Quote
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_KIND = "nlp"
+
+
+class ArticleAnalysis(BaseModel):
+    entities: list[Entity] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+
+
+def analysis_version(model: str) -> str:
+    """Rows made by other rules or another pipeline are recomputed."""
+    return f"{ENTITY_EXTRACTOR_VERSION}/{QUOTE_EXTRACTOR_VERSION}/{model}"
+
+
+def analyse_article(article: Article, model: str) -> ArticleAnalysis:
+    doc = parse(article.body, model)
+    entities = extract_entities(doc, article.id, article.title)
+    quotes = extract_quotes(doc, article.id, entities)
+    return ArticleAnalysis(entities=entities, quotes=quotes)
+
+
+class Analyses:
+    """Reads analyses from the index, computing (and storing) the missing ones; caches the corpus merge."""
+
+    def __init__(self, index: Index, model: str) -> None:
+        self.index = index
+        self.model = model
+        self.version = analysis_version(model)
+        self._lock = threading.Lock()
+        self._corpus: tuple[tuple[str, ...], list[Entity], dict[tuple[str, str], str]] | None = None
+
+    def get(self, article: Article) -> ArticleAnalysis:
+        stored = self.index.get_analysis(article.id, ANALYSIS_KIND, self.version)
+        if stored is not None:
+            return ArticleAnalysis.model_validate(stored)
+        analysis = analyse_article(article, self.model)
+        self.index.put_analysis(article.id, ANALYSIS_KIND, self.version, analysis.model_dump(mode="json"))
+        return analysis
+
+    def missing(self) -> list[str]:
+        return [i for i in self.index.ids() if self.index.get_analysis(i, ANALYSIS_KIND, self.version) is None]
+
+    def ensure_all(self, progress: Callable[[int, int, str], None] | None = None) -> int:
+        todo = self.missing()
+        for n, article_id in enumerate(todo, 1):
+            article = self.index.get(article_id)
+            if article is not None:
+                self.get(article)
+            if progress:
+                progress(n, len(todo), article_id)
+        return len(todo)
+
+    def all(self) -> dict[str, ArticleAnalysis]:
+        result = {}
+        for article_id in self.index.ids():
+            article = self.index.get(article_id)
+            if article is not None:
+                result[article_id] = self.get(article)
+        return result
+
+    def corpus_entities(self) -> tuple[list[Entity], dict[tuple[str, str], str]]:
+        """Entities merged over the corpus, and a map (article id, article entity id) -> corpus entity id."""
+        with self._lock:
+            key = tuple(f"{a}:{d}" for a, d in self.index.digests())
+            if self._corpus is None or self._corpus[0] != key:
+                per_article = {a: an.entities for a, an in self.all().items()}
+                merged = merge_corpus(per_article)
+                self._corpus = (key, merged, link_ids(per_article))
+            return self._corpus[1], self._corpus[2]
+
