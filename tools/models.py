@@ -155,12 +155,132 @@ class Quote(BaseModel):
     cue: Span | None = Field(None, description="The speech verb or phrase (said, added, according to).")
     paragraph_index: int
     sentence: str = Field(description="The sentence (or sentences) holding the quote and cue.")
+    # -- added by the quote extractor (quotes-1) --
+    quoted: list[Span] = Field(
+        default_factory=list,
+        description="The words inside quotation marks. For a direct quote the same as fragments; for a "
+        "partial quote the marked pieces of the reported clause that fragments hold; empty for indirect.",
+    )
 
 
 class QuoteList(BaseModel):
     quotes: list[Quote]
     total: int
     next_cursor: str | None = None
+
+
+# -- claims (summarize_claims) ----------------------------------------------------------------------
+# Everything below is extractive: each field points back to words of the article (offsets into the body).
+
+ClaimStance = Literal[
+    "asserts", "claims", "warns", "predicts", "denies", "disputes", "argues", "concedes", "promises",
+    "demands", "believes", "reports", "asks", "describes",
+]
+ClaimCertainty = Literal["unhedged", "hedged", "conditional"]
+ClaimType = Literal["quantity", "causal", "prediction", "demand", "comparison", "opinion", "event", "statement"]
+ClaimForm = Literal["direct", "partial", "indirect", "unattributed"]
+ClaimantKind = Literal["entity", "group", "unresolved", "article"]
+ClaimantResolution = Literal[
+    "named", "alias", "pronoun", "role", "first-person", "continuation", "unresolved", "group", "article"
+]
+
+
+class Claimant(BaseModel):
+    entity_id: str | None = Field(None, description="Canonical entity id, or null for a group, an unresolved "
+                                  "source or the article itself.")
+    name: str = Field(description="Canonical entity name; the group as written ('some military experts'); "
+                      "the source as written when unresolved; 'the article' for the article's own assertions.")
+    kind: ClaimantKind = Field(description="entity | group | unresolved | article.")
+    mention: Span | None = Field(None, description="The claimant as written near the claim.")
+    resolution: ClaimantResolution = Field(description="How the claimant was found from the mention.")
+
+
+class Dispute(BaseModel):
+    """Someone in the article casting doubt on a claim."""
+
+    by: Claimant = Field(description="Who disputes the claim.")
+    cue: Span = Field(description="The disputing words ('dispute', 'cast doubt on').")
+    sentence: Span = Field(description="The disputing sentence.")
+    claim_id: str | None = Field(None, description="The disputing claim (its counter-argument), when extracted.")
+    argument: Span | None = Field(None, description="The counter-argument, when the text gives one "
+                                  "('arguing that ...', 'citing ...').")
+
+
+class Claim(BaseModel):
+    id: str = Field(description="Stable within the article: article id + position of the claim.")
+    article_id: str
+    attributed: bool = Field(description="False for the article's own factual assertions.")
+    claimant: Claimant
+    cue: Span | None = Field(None, description="The reporting words (claimed, said, warned, according to).")
+    stance: ClaimStance = Field(description="What the claimant does with the content, from the cue.")
+    certainty: ClaimCertainty = Field(description="unhedged | hedged (could, may, reportedly, I think...) | "
+                                      "conditional (if, unless).")
+    certainty_cues: list[Span] = Field(default_factory=list, description="The words that decided the "
+                                       "certainty; empty when unhedged.")
+    form: ClaimForm = Field(description="direct or partial quotation, indirect (reported) speech, or "
+                            "unattributed.")
+    text: str = Field(description="The claim's content as written; fragments joined by ' ... '.")
+    start: int = Field(description="Offset of the content's first character in the body.")
+    end: int = Field(description="Offset just past the content's last character.")
+    fragments: list[Span] = Field(description="Every piece of the content with its offsets.")
+    evidence: Span = Field(description="The sentence (or sentences) holding claimant, cue and content.")
+    paragraph_index: int
+    type: ClaimType = Field(description="quantity | causal | prediction | demand | comparison | opinion | "
+                            "event | statement.")
+    type_cue: str | None = Field(None, description="The words that decided the type.")
+    checkworthiness: float = Field(description="0..1: how much the claim is worth checking.")
+    checkworthiness_reasons: list[str] = Field(default_factory=list, description="The rules that fired.")
+    disputed: bool = False
+    disputed_by: list[Dispute] = Field(default_factory=list)
+    disputes: list[str] = Field(default_factory=list, description="Ids of the claims this claim disputes.")
+    responds_to: list[str] = Field(default_factory=list, description="Ids of the claims this claim answers "
+                                   "(counter-arguments, replies).")
+    parent_id: str | None = Field(None, description="The claim whose content holds this one (nested "
+                                  "attribution: 'X said that Y claimed ...').")
+    quote_id: str | None = Field(None, description="The find_quotes quote with the same words, if any.")
+
+
+class ClaimantGroup(BaseModel):
+    claimant: Claimant = Field(description="The claimant (its first mention in the group).")
+    total: int = Field(description="This claimant's claims over all pages.")
+    top_checkworthiness: float
+    claims: list[Claim] = Field(description="This claimant's claims on this page, most check-worthy first.")
+
+
+class DisputeLink(BaseModel):
+    claim_id: str
+    article_id: str
+    claimant: str = Field(description="Who made the disputed claim.")
+    claim: str = Field(description="The disputed claim's text.")
+    disputed_by: str = Field(description="Who disputes it.")
+    sentence: Span = Field(description="The disputing sentence.")
+    counter_claim_id: str | None = None
+    argument: str | None = Field(None, description="The counter-argument, when given.")
+
+
+class ClaimCounts(BaseModel):
+    claims: int = Field(description="Matching claims over all pages.")
+    attributed: int
+    unattributed: int
+    claimants: int
+    disputed: int
+    hedged: int
+    conditional: int
+    by_type: dict[str, int]
+    by_stance: dict[str, int]
+    articles: int = Field(description="Articles with at least one matching claim.")
+
+
+class ClaimSummary(BaseModel):
+    """summarize_claims' answer: claims grouped by claimant, most check-worthy first, with their disputes."""
+
+    article_id: str | None = Field(None, description="The article summarised, or null across the corpus.")
+    summary: list[str] = Field(description="A few extractive lines: claimant: claim [certainty; disputes].")
+    groups: list[ClaimantGroup] = Field(description="This page's claims, grouped by claimant.")
+    disputes: list[DisputeLink] = Field(description="Disputes of the claims on this page.")
+    counts: ClaimCounts
+    total: int = Field(description="Matching claims over all pages.")
+    next_cursor: str | None = Field(None, description="Pass as cursor to get the next page; null at the end.")
 
 
 CorpusOverview.model_rebuild()
