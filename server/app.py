@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
+import anyio.from_thread
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.context import Context
@@ -76,6 +77,24 @@ def run_tool(fn: Callable[[], M], to_text: Callable[[M], str]) -> CallToolResult
 
 def desk_of(ctx: Context[AppState]) -> Desk:
     return ctx.request_context.lifespan_context.desk
+
+
+def analysed_desk(ctx: Context[AppState], article_id: str | None) -> Desk:
+    """Before a corpus-wide query, analyse what is missing, reporting progress to callers that asked for it."""
+    desk = desk_of(ctx)
+    if article_id is None:
+
+        def progress(done: int, total: int, item: str) -> None:
+            try:
+                anyio.from_thread.run(ctx.report_progress, done, total, f"analysed {item}")
+            except Exception:  # progress is best effort: a closed stream must not fail the query
+                log.debug("progress notification failed", exc_info=True)
+
+        try:
+            desk.analyse_all(progress)
+        except NewsdeskError as exc:
+            raise ToolError(str(exc)) from exc
+    return desk
 
 
 def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> NewsdeskServer:
@@ -163,7 +182,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         its sentence. With related_to, the entities co-occurring with that entity (its articles are in
         its own `articles` field)."""
         return run_tool(
-            lambda: desk_of(ctx).list_entities(
+            lambda: analysed_desk(ctx, article_id).list_entities(
                 article_id, list(types) if types else None, query, min_mentions, limit, cursor,
                 include_mentions, related_to,
             ),
@@ -191,7 +210,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         says "he" or "Russia's top diplomat"; resolution says how, and 'unresolved' is never guessed), the
         speaker mention and cue as written, and the offsets of every fragment in get_article's body."""
         return run_tool(
-            lambda: desk_of(ctx).find_quotes(article_id, speaker, query, list(kinds) if kinds else None, limit, cursor),
+            lambda: analysed_desk(ctx, article_id).find_quotes(article_id, speaker, query, list(kinds) if kinds else None, limit, cursor),
             render.quote_list,
         )
 

@@ -172,3 +172,15 @@ async def test_list_entities_gives_one_canonical_entity_per_person_with_mentions
     assert "Russia" in {e["name"] for e in related.structured_content["entities"]}
     assert bad_type.is_error and "types" in bad_type.content[0].text
     assert bad_entity.is_error and "list_entities" in bad_entity.content[0].text
+
+
+async def test_a_corpus_wide_query_reports_analysis_progress(seed_settings: Settings):
+    seen: list[tuple[float, float | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total))
+
+    async with Client(build_server(seed_settings)) as client:
+        result = await client.call_tool("list_entities", {"types": ["PERSON"]}, progress_callback=on_progress)
+    assert not result.is_error and result.structured_content["total"] >= 5
+    assert seen == [(1, 1)]

@@ -56,5 +56,11 @@ def load_pipeline(name: str) -> Language:
         return nlp
 
 
+_parse_lock = threading.Lock()
+
+
 def parse(text: str, model: str) -> Doc:
-    return load_pipeline(model)(text)
+    """One parse at a time: a pipeline is not safe to share between threads."""
+    nlp = load_pipeline(model)
+    with _parse_lock:
+        return nlp(text)
