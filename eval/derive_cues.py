@@ -5,8 +5,8 @@ Reproducible: `python eval/derive_cues.py [--polnear /work/shared/polnear] [--ou
 Rules:
 - one annotator per article: the alphabetically first .ann file;
 - a Cue span's key (`cue_key` in tools/extract/attribution.py) is the lemma of its syntactic head (the
-  token of the span whose head lies outside it), lower-cased, with its coarse part of speech (VERB for VERB/AUX, NOUN for NOUN/PROPN, else OTHER);
-  "according (to)" is keyed as the phrase "according to";
+  token of the span whose head lies outside it), lower-cased, with its coarse part of speech (VERB for
+  VERB/AUX, NOUN for NOUN/PROPN, else OTHER); "according (to)" is keyed as the phrase "according to";
 - for each key we also count how often it occurs in the train text at all, so the extractor can tell a
   lemma that is nearly always a cue ("say") from one that seldom is ("find");
 - keys cued at least MIN_CUES times are written, most frequent first.
@@ -126,17 +126,21 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(cues.values())
     lines = [
         "# Attribution cue lexicon derived by eval/derive_cues.py from PolNeAR train Cue annotations",
-        f"# ({n_articles} articles, {total} cues, first annotator per article). Do not edit by hand: rerun it.",
+        f"# ({n_articles} articles, {total} cues, first annotator per article). Rerun, do not edit.",
         "# lemma<TAB>pos<TAB>cues (times annotated as a cue head)<TAB>occurrences (times seen in the text)",
     ]
     kept = sorted((k for k, n in cues.items() if n >= MIN_CUES), key=lambda k: (-cues[k], k))
-    lines += [f"{lemma}\t{pos}\t{cues[(lemma, pos)]}\t{max(occurrences[(lemma, pos)], cues[(lemma, pos)])}"
-              for lemma, pos in kept]
+    lines += [
+        f"{lemma}\t{pos}\t{cues[(lemma, pos)]}\t{max(occurrences[(lemma, pos)], cues[(lemma, pos)])}"
+        for lemma, pos in kept
+    ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     covered = sum(cues[k] for k in kept)
-    print(f"{len(kept)} cue keys written to {args.out}; they cover {covered / total:.1%} of {total} cues",
-          file=sys.stderr)
+    print(
+        f"{len(kept)} cue keys written to {args.out}; they cover {covered / total:.1%} of {total} cues",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -28,7 +28,15 @@ from pydantic import BaseModel, Field
 
 from ..tools.api import Desk
 from ..tools.errors import ArticleNotFound, NewsdeskError
-from ..tools.models import ArticleList, ArticleText, EntityList, EntityType, QuoteKind, QuoteList
+from ..tools.models import (
+    ArticleList,
+    ArticleText,
+    ClaimSummary,
+    EntityList,
+    EntityType,
+    QuoteKind,
+    QuoteList,
+)
 from ..tools.settings import Settings
 from . import render
 
@@ -212,6 +220,38 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         return run_tool(
             lambda: analysed_desk(ctx, article_id).find_quotes(article_id, speaker, query, list(kinds) if kinds else None, limit, cursor),
             render.quote_list,
+        )
+
+    @mcp.tool(annotations=READ_ONLY, title="Summarize claims")
+    def summarize_claims(
+        ctx: Context[AppState],
+        article_id: Annotated[str | None, Field(description="Only this article; omit to search the corpus.")] = None,
+        claimant: Annotated[
+            str | None,
+            Field(description="Entity id, name or alias, or a group as written ('some commentators')."),
+        ] = None,
+        query: Annotated[str | None, Field(description="Substring of the claim or its evidence sentence.")] = None,
+        min_checkworthiness: Annotated[
+            float, Field(ge=0.0, le=1.0, description="Drop claims scoring below this (0..1).")
+        ] = 0.0,
+        include_unattributed: Annotated[
+            bool, Field(description="Also the article's own factual assertions (no claimant).")
+        ] = False,
+        limit: Annotated[int, Field(ge=1, le=40, description="Claims per page.")] = 20,
+        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+    ) -> Annotated[CallToolResult, ClaimSummary]:
+        """What is claimed, by whom, how firmly, and who disputes it; extractive, with evidence.
+
+        Claims are grouped by claimant and ranked by check-worthiness (score with its reasons), under a
+        few-line summary. Each claim has its claimant (entity, unnamed group or unresolved, and how it
+        was resolved), cue, stance, certainty with the hedging words, type, the claim text and evidence
+        sentence with offsets into get_article's body, and links: disputed_by (with the disputing
+        sentence and counter-argument), responds_to, parent claim for nested attributions."""
+        return run_tool(
+            lambda: analysed_desk(ctx, article_id).summarize_claims(
+                article_id, claimant, query, min_checkworthiness, include_unattributed, limit, cursor
+            ),
+            render.claim_summary,
         )
 
     @mcp.resource(

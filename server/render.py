@@ -7,6 +7,7 @@ from ..tools.models import (
     ArticleList,
     ArticleMeta,
     ArticleText,
+    ClaimSummary,
     CorpusOverview,
     EntityList,
     QuoteList,
@@ -95,4 +96,28 @@ def quote_list(result: QuoteList) -> str:
         where = ", ".join(f"@{f.start}-{f.end}" for f in q.fragments)
         lines.append(f"- {who}{said} [{q.kind}, {q.speaker.resolution}{cue}; {q.article_id} ¶{q.paragraph_index} "
                      f"{where}]: \u201c{q.text}\u201d")
+    return "\n".join(lines) + more(result.next_cursor)
+
+
+def claim_summary(result: ClaimSummary) -> str:
+    if not result.total:
+        return "No claims match." + more(result.next_cursor)
+    c = result.counts
+    lines = [f"{c.claims} claim(s) by {c.claimants} claimant(s) in {c.articles} article(s): "
+             f"{c.disputed} disputed, {c.hedged} hedged, {c.conditional} conditional.", "", "Summary:"]
+    lines += [f"- {line}" for line in result.summary]
+    for group in result.groups:
+        lines += ["", f"{group.claimant.name} ({group.claimant.kind}, {group.total} claim(s)):"]
+        for claim in group.claims:
+            cue = f" {claim.cue.text!r}" if claim.cue else ""
+            flags = [claim.stance, claim.certainty, claim.type, f"check-worthiness {claim.checkworthiness:.2f}"]
+            if claim.disputed:
+                flags.append("disputed by " + ", ".join(d.by.name for d in claim.disputed_by))
+            lines.append(f"- [{claim.id}{cue}; {'; '.join(flags)}; @{claim.start}-{claim.end}] {claim.text}")
+    if result.disputes:
+        lines += ["", "Disputes:"]
+        for d in result.disputes:
+            arg = f" Argument: {d.argument}" if d.argument else ""
+            lines.append(f"- {d.disputed_by} disputes {d.claimant}'s claim {d.claim_id} "
+                         f"(sentence @{d.sentence.start}-{d.sentence.end}: {d.sentence.text!r}).{arg}")
     return "\n".join(lines) + more(result.next_cursor)

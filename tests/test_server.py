@@ -184,3 +184,25 @@ async def test_a_corpus_wide_query_reports_analysis_progress(seed_settings: Sett
         result = await client.call_tool("list_entities", {"types": ["PERSON"]}, progress_callback=on_progress)
     assert not result.is_error and result.structured_content["total"] >= 5
     assert seen == [(1, 1)]
+
+
+async def test_summarize_claims_ranks_claims_and_links_disputes(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        result = await client.call_tool("summarize_claims", {"article_id": SEED_ID, "limit": 40})
+        by_lavrov = await client.call_tool("summarize_claims", {"claimant": "Lavrov", "limit": 40})
+        bad = await client.call_tool("summarize_claims", {"min_checkworthiness": 2})
+        body = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000})
+    text = body.structured_content["text"]
+    summary = result.structured_content
+    claims = [c for g in summary["groups"] for c in g["claims"]]
+    assert summary["total"] == len(claims) >= 10 and summary["summary"]
+    for claim in claims:
+        for fragment in claim["fragments"]:
+            assert text[fragment["start"] : fragment["end"]] == fragment["text"]
+        assert text[claim["evidence"]["start"] : claim["evidence"]["end"]] == claim["evidence"]["text"]
+    disputed = {c["claimant"]["name"] for c in claims if c["disputed"]}
+    assert {"Russia", "Vladimir Putin"} <= disputed
+    assert len(summary["disputes"]) >= 2
+    lavrov = by_lavrov.structured_content["groups"]
+    assert lavrov and all(g["claimant"]["name"] == "Sergei Lavrov" for g in lavrov)
+    assert bad.is_error and "min_checkworthiness" in bad.content[0].text

@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
+from .extract.claims import CLAIM_EXTRACTOR_VERSION, extract_claims
 from .extract.entities import ENTITY_EXTRACTOR_VERSION, extract_entities
 from .extract.entity_linking import link_ids, merge_corpus
 from .extract.nlp import parse
 from .extract.quotes import QUOTE_EXTRACTOR_VERSION, extract_quotes
 from .index import Index
-from .models import Article, Entity, Quote
+from .models import Article, Claim, Entity, Quote
 
 log = logging.getLogger(__name__)
 
@@ -23,18 +24,20 @@ ANALYSIS_KIND = "nlp"
 class ArticleAnalysis(BaseModel):
     entities: list[Entity] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
 
 
 def analysis_version(model: str) -> str:
     """Rows made by other rules or another pipeline are recomputed."""
-    return f"{ENTITY_EXTRACTOR_VERSION}/{QUOTE_EXTRACTOR_VERSION}/{model}"
+    return f"{ENTITY_EXTRACTOR_VERSION}/{QUOTE_EXTRACTOR_VERSION}/{CLAIM_EXTRACTOR_VERSION}/{model}"
 
 
 def analyse_article(article: Article, model: str) -> ArticleAnalysis:
     doc = parse(article.body, model)
     entities = extract_entities(doc, article.id, article.title)
     quotes = extract_quotes(doc, article.id, entities)
-    return ArticleAnalysis(entities=entities, quotes=quotes)
+    claims = extract_claims(doc, article.id, entities, quotes)
+    return ArticleAnalysis(entities=entities, quotes=quotes, claims=claims)
 
 
 class Analyses:

@@ -14,6 +14,7 @@ from .models import (
     ArticleList,
     ArticleMeta,
     ArticleText,
+    ClaimSummary,
     CorpusOverview,
     Entity,
     EntityList,
@@ -246,6 +247,40 @@ class Desk:
         return ArticleText(
             article=meta, format="paragraphs", total_chars=total, start_index=window_start,
             next_start_index=following.start if following else None, paragraphs=chosen,
+        )
+
+    # -- claims ---------------------------------------------------------------------------------
+
+    def summarize_claims(
+        self,
+        article_id: str | None = None,
+        claimant: str | None = None,
+        query: str | None = None,
+        min_checkworthiness: float = 0.0,
+        include_unattributed: bool = False,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> ClaimSummary:
+        from . import claims as claim_queries
+
+        merged, links = self.analyses.corpus_entities()
+        by_id = {e.id: e for e in merged}
+        ids = [self.article(article_id).id] if article_id else self.index.ids()
+        claims_by_article = {}
+        for aid in ids:
+            article = self.index.get(aid)
+            if article is not None:
+                claims_by_article[aid] = claim_queries.relink_claims(self.analyses.get(article).claims, links, by_id)
+        claimant_ids: list[str] = []
+        if claimant:
+            try:
+                claimant_ids = [self.find_entity(claimant, merged).id]
+            except BadArgument:
+                claimant_ids = []  # not an entity: matched as written ("some commentators")
+        return claim_queries.summarize_claims(
+            claims_by_article, article_id=ids[0] if article_id else None, claimant=claimant,
+            claimant_ids=claimant_ids, query=query, min_checkworthiness=min_checkworthiness,
+            include_unattributed=include_unattributed, limit=limit, cursor=cursor,
         )
 
     def overview(self) -> CorpusOverview:

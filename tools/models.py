@@ -177,11 +177,13 @@ ClaimStance = Literal[
     "demands", "believes", "reports", "asks", "describes",
 ]
 ClaimCertainty = Literal["unhedged", "hedged", "conditional"]
-ClaimType = Literal["quantity", "causal", "prediction", "demand", "comparison", "opinion", "event", "statement"]
+ClaimType = Literal[
+    "quantity", "causal", "prediction", "demand", "comparison", "opinion", "event", "statement"
+]
 ClaimForm = Literal["direct", "partial", "indirect", "unattributed"]
-ClaimantKind = Literal["entity", "group", "unresolved", "article"]
+ClaimantKind = Literal["entity", "group", "unnamed", "unresolved", "article"]
 ClaimantResolution = Literal[
-    "named", "alias", "pronoun", "role", "first-person", "continuation", "unresolved", "group", "article"
+    "named", "alias", "pronoun", "role", "first-person", "continuation", "unresolved", "as-written", "article"
 ]
 
 
@@ -189,10 +191,17 @@ class Claimant(BaseModel):
     entity_id: str | None = Field(None, description="Canonical entity id, or null for a group, an unresolved "
                                   "source or the article itself.")
     name: str = Field(description="Canonical entity name; the group as written ('some military experts'); "
-                      "the source as written when unresolved; 'the article' for the article's own assertions.")
-    kind: ClaimantKind = Field(description="entity | group | unresolved | article.")
+                      "the source as written when unresolved; 'the article' for the article's own "
+                      "assertions.")
+    kind: ClaimantKind = Field(
+        description="entity | group (plural unnamed source: 'some experts') | unnamed (singular unnamed "
+        "source: 'a spokesman') | unresolved (a pronoun nobody could be found for) | article."
+    )
     mention: Span | None = Field(None, description="The claimant as written near the claim.")
-    resolution: ClaimantResolution = Field(description="How the claimant was found from the mention.")
+    resolution: ClaimantResolution = Field(
+        description="How the claimant was found from the mention: as for quote speakers, plus 'as-written' "
+        "(an unnamed source kept as the text has it) and 'article'."
+    )
 
 
 class Dispute(BaseModel):
@@ -201,7 +210,9 @@ class Dispute(BaseModel):
     by: Claimant = Field(description="Who disputes the claim.")
     cue: Span = Field(description="The disputing words ('dispute', 'cast doubt on').")
     sentence: Span = Field(description="The disputing sentence.")
-    claim_id: str | None = Field(None, description="The disputing claim (its counter-argument), when extracted.")
+    claim_id: str | None = Field(
+        None, description="The disputing claim (its counter-argument), when extracted."
+    )
     argument: Span | None = Field(None, description="The counter-argument, when the text gives one "
                                   "('arguing that ...', 'citing ...').")
 

@@ -1,43 +1,63 @@
 """Attribution relations from the dependency parse: who (source) says (cue) what (content).
 
-Reusable by quote and claim extraction. Rules:
-- A cue is a token whose (lemma, coarse POS) is in the lexicon derived from PolNeAR train Cue annotations
-  (tools/data/cue_lemmas.txt, made by eval/derive_cues.py). Each entry carries `ratio`, the share of that
-  lemma's occurrences that annotators marked as a cue: "say" 0.85, "think" 0.13, "be" 0.02. Callers pick
-  the ratio they need: a verb next to a quotation needs little, an unquoted report needs a high one.
-- Content: the cue's clausal complement (ccomp; "promised to ..." xcomp for the cues whose ratio is high);
-  for an inverted report ("..., he said") the clause the cue hangs from (parataxis/ccomp of it), minus the
-  cue and its subject; for "according to X" the clause the phrase modifies, minus the phrase.
-- Source: the cue's nominal subject; else that of the verb it is coordinated with or subordinated to
-  ("..., saying that", "and added that"); the modified noun for a relative or participial cue ("a report
-  that found", "a statement saying"); the object of "to" for "according to"; the agent of a passive.
-- Spans are character offsets into doc.text.
+`find_attributions(doc) -> list[Attribution]` is the reusable part of quote extraction (claims can build on
+it too). Rules:
+- Cue: a token whose (lemma, coarse POS) is in the lexicon derived from PolNeAR train Cue annotations
+  (tools/data/cue_lemmas.txt, written by eval/derive_cues.py). Each entry has a `ratio`, the share of the
+  lemma's occurrences in PolNeAR train that annotators marked as a cue: "say" 0.85, "think" 0.13, "be"
+  0.02. Callers pick the ratio they need: a verb next to quotation marks needs little (MIN_RATIO), an
+  unquoted report needs a reporting verb (REPORT_RATIO).
+- Content, by `form`:
+  "ccomp"     the cue's clausal complement ("said that ..."); a complement standing before its cue must be
+              set off by punctuation ("It will fail, he said"), else the parse is wrong;
+  "xcomp"     "promised to ...", only for cues with ratio >= XCOMP_RATIO ("want to", "have to" are not);
+  "inverted"  the clause the cue hangs from when the cue follows it or stands between commas inside it
+              ("The plan, he said, will fail"), minus the cue and its subject;
+  "according" for "according to X", the clause the phrase modifies, minus the phrase.
+  Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
+- Source: the cue's nominal subject; a relative pronoun stands for the noun it modifies ("Clinton, who
+  said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
+  added that", "..., saying that", "responded by saying that"); the noun a relative or participial cue
+  modifies ("a report that found"), or for a document noun the one who issued it ("Trump issued a
+  statement saying" -> Trump); the object of "to" for "according to".
+- Offsets are character offsets into doc.text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "cue_lemmas.txt"
 
+# double quotation marks (the two-apostrophe mark '' of some archives is handled where marks are paired)
 QUOTE_MARKS = frozenset('"“”„‟«»')
-# cue ratio above which a verb introduces an unquoted (indirect) report on its own
-REPORT_RATIO = 0.3
-# cue ratio a verb needs to be considered at all
-MIN_RATIO = 0.05
-# lemmas that are cues only with a clausal complement, never via xcomp ("want to", "have to", "go to")
-_XCOMP_RATIO = 0.35
-_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-_INHERIT_SUBJECT = ("conj", "advcl", "xcomp", "ccomp", "dep")
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"])
+MIN_RATIO = 0.05  # a cue next to quotation marks
+REPORT_RATIO = 0.3  # a cue that introduces an unquoted report on its own
+XCOMP_RATIO = 0.35  # a cue whose infinitive complement is its content ("promised to ...")
 
+Form = Literal["ccomp", "xcomp", "inverted", "according"]
 CharSpan = tuple[int, int]
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_INHERIT_SUBJECT = ("conj", "advcl", "xcomp")
+_ASIDE = ",—–-"
+# a document that "says" something speaks for whoever issued it
+_DOCUMENTS = frozenset(
+    [
+        "statement", "release", "ad", "advertisement", "commercial", "video", "letter", "memo", "email",
+        "e-mail", "message", "post", "tweet", "article", "report", "editorial", "op-ed", "column", "website",
+        "book", "filing", "lawsuit", "complaint", "motion", "speech",
+    ]
+)  # fmt: skip
+
+
+# -- the lexicon -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -88,36 +108,136 @@ def cue_key(token: Token) -> tuple[str, str]:
     return token.lemma_.lower(), coarse_pos(token.pos_)
 
 
-@dataclass
+# -- attributions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class Attribution:
     """One attribution relation found in the parse."""
 
-    cue: CharSpan
+    cue: CharSpan  # "said", "according to"
     cue_token: int
     lemma: str
-    ratio: float
-    source: CharSpan | None
-    source_head: int | None
-    content: list[CharSpan]
+    ratio: float  # the cue lemma's ratio in the lexicon
+    source: CharSpan | None  # the source phrase as written, None when the parse gives none
+    source_head: int | None  # token index of the source's head word
+    content: tuple[CharSpan, ...]  # the reported words, in runs of contiguous tokens
+    content_tokens: frozenset[int]
     sentence: CharSpan
-    content_dep: str = ""
-    is_quoted: bool = False
-    content_tokens: frozenset[int] = field(default_factory=frozenset)
+    form: Form
+    is_quoted: bool  # the content holds a double quotation mark
 
     @property
-    def content_span(self) -> CharSpan | None:
-        return (self.content[0][0], self.content[-1][1]) if self.content else None
+    def content_span(self) -> CharSpan:
+        return self.content[0][0], self.content[-1][1]
 
 
-def token_span(token: Token) -> CharSpan:
-    return token.idx, token.idx + len(token.text)
+def find_attributions(
+    doc: Doc, lexicon: CueLexicon | None = None, min_ratio: float = MIN_RATIO
+) -> list[Attribution]:
+    """Every lexicon cue (ratio >= min_ratio) that has content, in document order."""
+    lexicon = lexicon or default_lexicon()
+    found = []
+    for token in doc:
+        ratio = lexicon.ratio(token)
+        if ratio >= min_ratio and (attribution := _attribution_at(token, ratio)) is not None:
+            found.append(attribution)
+    return found
+
+
+def _attribution_at(cue: Token, ratio: float) -> Attribution | None:
+    doc = cue.doc
+    sent = cue.sent
+    cue_end = cue
+    form: Form
+    if cue.lower_ == "according":
+        source, clause = according_to(cue)
+        if source is None or clause is None:
+            return None
+        form = "according"
+        content = {t.i for t in clause.subtree} - {t.i for t in cue.subtree}
+        cue_end = next((c for c in cue.children if c.lower_ == "to"), cue)
+    elif cue.pos_ in ("VERB", "AUX"):
+        complements = [c for c in cue.children if c.dep_ == "ccomp" and _set_off(c, cue)]
+        form = "ccomp"
+        if not complements and ratio >= XCOMP_RATIO:
+            complements = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+            form = "xcomp"
+        if complements:
+            content = {t.i for c in complements for t in c.subtree}
+        elif (
+            cue.dep_ in ("parataxis", "ccomp", "advcl")
+            and _has_subject(cue)
+            and not any(c.dep_ == "mark" for c in cue.children)  # "after she attacked" is no aside
+            and _parenthetical(cue)
+        ):
+            form = "inverted"
+            content = {t.i for t in cue.head.subtree} - {t.i for t in cue.subtree}
+        else:
+            return None
+        source = subject_of(cue)
+    else:
+        return None
+    if source is not None and source.i in content:
+        content -= {t.i for t in source.subtree}
+    content = {i for i in content - {cue.i} if sent.start <= i < sent.end or form == "according"}
+    spans = runs(doc, content)
+    if not spans:
+        return None
+    source_tokens = {t.i for t in source.subtree} - content - {cue.i} if source is not None else set()
+    text = doc.text
+    return Attribution(
+        cue=(cue.idx, _end(cue_end)),
+        cue_token=cue.i,
+        lemma=cue_key(cue)[0],
+        ratio=ratio,
+        source=(doc[min(source_tokens)].idx, _end(doc[max(source_tokens)])) if source_tokens else None,
+        source_head=source.i if source is not None else None,
+        content=tuple(spans),
+        content_tokens=frozenset(content),
+        sentence=(sent.start_char, sent.end_char),
+        form=form,
+        is_quoted=_quoted(text, spans),
+    )
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The source of a cue verb: its nominal subject, climbing through coordination and subordination."""
+    for _ in range(5):
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS:
+                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
+                    return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
+                return child
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return _issuer(verb.head) or verb.head
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "responded by saying that ..."
+        elif verb.dep_ in _INHERIT_SUBJECT and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            return None
+    return None
+
+
+def according_to(token: Token) -> tuple[Token | None, Token | None]:
+    """For "according to X": (X, the head of the clause the phrase modifies)."""
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    if to is None and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        to = token.doc[token.i + 1]
+    if to is None:
+        return None, None
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    clause = token.head if token.head.i not in (token.i, to.i) else None
+    return obj, clause
 
 
 def runs(doc: Doc, indices: set[int]) -> list[CharSpan]:
-    """Contiguous runs of tokens as character spans, trimmed of edge punctuation other than quote marks."""
+    """Contiguous runs of tokens as character spans, trimmed of edge punctuation other than quote marks
+    and a final full stop, question or exclamation mark."""
     spans: list[CharSpan] = []
     current: list[int] = []
-    for i in sorted(indices) + [-2]:
+    for i in [*sorted(indices), -2]:
         if current and i != current[-1] + 1:
             toks = [doc[j] for j in current]
             while toks and _edge_punct(toks[0]):
@@ -125,146 +245,68 @@ def runs(doc: Doc, indices: set[int]) -> list[CharSpan]:
             while toks and _edge_punct(toks[-1]) and toks[-1].text not in (".", "?", "!"):
                 toks.pop()
             if toks:
-                spans.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+                spans.append((toks[0].idx, _end(toks[-1])))
             current = []
         if i >= 0:
             current.append(i)
     return spans
 
 
-def _edge_punct(token: Token) -> bool:
-    return (token.is_punct and not (set(token.text) & QUOTE_MARKS)) or token.is_space
+def _quoted(text: str, spans: list[CharSpan]) -> bool:
+    """The content holds a double quotation mark or is wrapped in them (`"It will fail," he said`)."""
+    if any(
+        ch in QUOTE_MARKS or text[i : i + 2] == "''" for a, b in spans for i, ch in enumerate(text[a:b], a)
+    ):
+        return True
+    before = text[max(0, spans[0][0] - 2) : spans[0][0]]
+    after = text[spans[-1][1] : spans[-1][1] + 3]
+    return any(ch in QUOTE_MARKS for ch in before) and any(ch in QUOTE_MARKS for ch in after)
 
 
-def subject_of(verb: Token) -> Token | None:
-    """The nominal subject of a verb, climbing through coordination and subordination."""
-    seen = 0
-    while seen < 4:
-        for child in verb.children:
-            if child.dep_ in _SUBJECTS:
-                return child
-        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return verb.head
-        if verb.dep_ in _INHERIT_SUBJECT and verb.head.i != verb.i:
-            verb = verb.head
-            seen += 1
-            continue
+def _issuer(noun: Token) -> Token | None:
+    """Who issued a document noun: "Trump issued a statement (saying ...)" -> Trump."""
+    if noun.lemma_.lower() not in _DOCUMENTS or noun.dep_ not in ("dobj", "pobj"):
         return None
-    return None
-
-
-def source_tokens(head: Token) -> set[int]:
-    """A source phrase: the head's subtree, without relative clauses that hold the cue."""
-    return {t.i for t in head.subtree}
-
-
-def _according_to(token: Token) -> tuple[Token | None, Token | None]:
-    """For "according to X": (X, the clause head the phrase modifies)."""
-    to = next((c for c in token.children if c.lower_ == "to"), None)
-    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    if to is None and nxt is not None and nxt.lower_ == "to":
-        to = nxt
-    if to is None:
-        return None, None
-    obj = next((c for c in to.children if c.dep_ == "pobj"), None)
-    clause = token.head if token.head.i != token.i else None
-    if clause is not None and clause.i == to.i:
-        clause = None
-    return obj, clause
-
-
-def find_attributions(
-    doc: Doc, lexicon: CueLexicon | None = None, min_ratio: float = MIN_RATIO
-) -> list[Attribution]:
-    """Every cue of the lexicon (ratio >= min_ratio) with a content clause, in document order."""
-    lexicon = lexicon or default_lexicon()
-    found: list[Attribution] = []
-    for token in doc:
-        ratio = lexicon.ratio(token)
-        if ratio < min_ratio:
-            continue
-        attribution = _attribution_at(doc, token, ratio)
-        if attribution is not None:
-            found.append(attribution)
-    return found
-
-
-def _attribution_at(doc: Doc, cue: Token, ratio: float) -> Attribution | None:
-    sent: Span = cue.sent
-    source: Token | None = None
-    content: set[int] = set()
-    dep = ""
-    cue_end = cue
-    if cue.lower_ == "according":
-        source, clause = _according_to(cue)
-        if source is None or clause is None:
-            return None
-        content = {t.i for t in clause.subtree} - {t.i for t in cue.subtree}
-        dep = "according"
-        cue_end = next((c for c in cue.children if c.lower_ == "to"), cue)
-    elif cue.pos_ in ("VERB", "AUX"):
-        complements = [c for c in cue.children if c.dep_ == "ccomp"]
-        if not complements and ratio >= _XCOMP_RATIO:
-            complements = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
-        if complements:
-            dep = complements[0].dep_
-            for c in complements:
-                content |= {t.i for t in c.subtree}
-            source = subject_of(cue)
-        elif cue.dep_ in ("parataxis", "ccomp", "advcl") and _has_subject(cue) and _parenthetical(cue):
-            # inverted report: "The plan will fail, he said." / "The plan, he said, will fail."
-            head = cue.head
-            dep = "inverted"
-            content = {t.i for t in head.subtree} - {t.i for t in cue.subtree}
-            source = subject_of(cue)
-        else:
-            return None
-    else:
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+    if verb.pos_ not in ("VERB", "AUX"):
         return None
-    if source is not None and source.i in content:
-        content -= {t.i for t in source.subtree}
-    content -= {cue.i}
-    content = {i for i in content if sent.start <= i < sent.end or dep == "according"}
-    if not content:
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("it", "that", "which", "who"):
         return None
-    spans = runs(doc, content)
-    if not spans:
-        return None
-    src_tokens = source_tokens(source) - content - {cue.i} if source is not None else set()
-    src_span = (doc[min(src_tokens)].idx, _end(doc[max(src_tokens)])) if src_tokens else None
-    text = doc.text
-    quoted = any(ch in QUOTE_MARKS for a, b in spans for ch in text[a:b])
-    return Attribution(
-        cue=(cue.idx, _end(cue_end)),
-        cue_token=cue.i,
-        lemma=cue_key(cue)[0],
-        ratio=ratio,
-        source=src_span,
-        source_head=source.i if source is not None else None,
-        content=spans,
-        sentence=(sent.start_char, sent.end_char),
-        content_dep=dep,
-        is_quoted=quoted,
-        content_tokens=frozenset(content),
-    )
+    return subject
+
+
+def _set_off(clause: Token, cue: Token) -> bool:
+    """A reported clause before its cue ends in punctuation ("It will fail, he said"); without it the parse
+    is wrong ("Mr Lavrov said Russia had issued ..." read with "said" below "issued")."""
+    if clause.i > cue.i:
+        return True
+    between = cue.doc[clause.right_edge.i : cue.i]
+    return any(t.is_punct and (t.text in ",:;—–-''" or set(t.text) & QUOTE_MARKS) for t in between)
 
 
 def _parenthetical(cue: Token) -> bool:
-    """The cue follows its head clause, or stands between commas inside it ("The plan, he said, will")."""
+    """The cue follows its head clause after punctuation ("It will fail, he said"), or stands between commas
+    (dashes) inside it ("It will, he said, fail")."""
+    doc = cue.doc
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    while doc[lo].is_punct and lo < cue.i:
+        lo += 1  # the commas around the aside may hang from the cue
+    while doc[hi].is_punct and hi > cue.i:
+        hi -= 1
     if cue.head.i < cue.i:
-        return True
-    left = cue.doc[cue.left_edge.i - 1] if cue.left_edge.i > 0 else None
-    right = cue.doc[cue.right_edge.i + 1] if cue.right_edge.i + 1 < len(cue.doc) else None
-    return bool(left is not None and right is not None and left.text in ",—–-" and right.text in ",—–-")
+        before = doc[lo - 1] if lo > 0 else None
+        return before is not None and (before.text in _ASIDE + ":;''" or bool(set(before.text) & QUOTE_MARKS))
+    return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _ASIDE and doc[hi + 1].text in _ASIDE
 
 
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in _SUBJECTS for c in verb.children)
 
 
+def _edge_punct(token: Token) -> bool:
+    return (token.is_punct and not (set(token.text) & QUOTE_MARKS)) or token.is_space
+
+
 def _end(token: Token) -> int:
     return token.idx + len(token.text)
-
-
-def is_pronoun(token: Token) -> bool:
-    return token.lower_ in _PRONOUNS

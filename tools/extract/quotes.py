@@ -1,97 +1,139 @@
 """Quotations and their speakers: `extract_quotes(doc, article_id, entities) -> list[Quote]`.
 
-Rules, in the order they apply:
-1. Quotation marks are paired within a paragraph (a line of the text). Double marks count everywhere: straight
-   ("), curly (“ ”), low (.), guillemets and the two-apostrophe mark ('') of some archives. A mark's side
-   (opening or closing) comes from its neighbours (space before and a letter after opens); the glyph decides
-   only when the neighbours do not. Single marks count only in a headline-like first paragraph (no final
-   full stop), where headlines put speech in them. An opening mark with no closing mark runs to the end of
-   its paragraph (a quotation going on in the next paragraph leaves it open); an opening mark met while a
-   span is already open drops the earlier, malformed span. "Read more:"-style link lines are skipped.
-2. A span is direct-shaped when it starts its sentence or follows a colon, or follows a comma or a cue verb
-   and begins with a capital; and when it ends with punctuation inside the marks, or is followed by
-   punctuation or the end of its paragraph. Otherwise it is embedded in a sentence (partial-shaped).
-3. Direct-shaped spans take the cue nearest to them in their own sentence (after the span first:
-   `"...," he said`, then before it: `He said: "..."`); failing that, a cue in a preceding sentence that
-   ends with a colon (`He said:` then the quotation); failing that, a span opening a paragraph that follows
-   a paragraph with a quotation continues that quotation's speaker ("continuation"); failing that, a
-   sentence-like span (four words or more) is a direct quote with an unresolved speaker, and anything
-   shorter is dropped.
-4. Spans of one sentence that share the cue standing between them (`"...," he said. "..."`) or follow one
-   another with nothing but space between them are ONE quotation with several fragments.
-5. Partial-shaped spans are quotations only inside an attribution: the content clause of a cue
-   (`said that it was "feasible"`) or below a cue verb in the parse (`described him as "a strong person"`),
-   never in the cue's subject. The quote's fragments are then the whole reported clause; the words inside
-   the marks are listed in `quoted`. Without a cue they are scare quotes, nicknames or titles: dropped.
-6. Indirect quotes are attributions with no quotation marks whose cue is a reporting verb (cue ratio
-   REPORT_RATIO or more) with a content clause, outside every quotation.
-7. Speakers: the source span is linked to the entity whose mention overlaps its head ("named", "alias",
-   "role"). A pronoun (he, she, they) takes the most recent compatible speaker, else the most recent
-   compatible person mention outside quotation marks, within ANTECEDENT_PARAGRAPHS paragraphs ("pronoun").
-   A first-person source inside a quotation is that quotation's speaker ("first-person"). A role nominal
-   ("the Russian president") the entity extractor did not resolve is linked cataphorically to the named
-   person who is the speaker of the next attribution when that follows in the same or the next
-   paragraph ("role"). Anything else is "unresolved" with entity_id None: never guessed.
+Rules, in the order they apply (offsets are into doc.text; a paragraph is a line of it):
+1. Marks. Quotation marks pair within a paragraph. Double marks count everywhere: straight, curly, low,
+   guillemets and the two-apostrophe mark ('') of some archives. A mark's side comes from its neighbours
+   (space before and a letter after opens; a mark opening the paragraph opens); the glyph decides only when
+   the neighbours do not. Marks opened inside an open quotation nest in it. Single marks count only in a
+   headline-like first paragraph (no final full stop), where headlines put speech in them. Link lines
+   ("Read more: ...") are skipped. Never fatal: an opening mark left open runs to the end of its paragraph
+   (a missing closing mark, or a quotation going on in the next paragraph) -- unless other marks paired
+   inside it, then it alone is dropped as malformed; a stray closing mark is ignored.
+2. Shape. A span is direct-shaped when it starts its sentence, follows a colon, or follows a comma (or a
+   reporting verb) with a cue before it and begins with a capital; and when it ends with punctuation
+   inside the marks, is followed by punctuation or the paragraph end, or by a cue (`"..." he said`).
+   Otherwise it is embedded in a sentence: partial-shaped.
+3. Direct quotes. The cue is the first cue of the lexicon after the span in its sentence (`"...," he
+   said`; not one in a relative clause, and none after a cue that reports an unquoted clause of its own),
+   else the last one before it (`He said: "..."`); after a quotation closed by a full stop a cue must come
+   within three words, and the one before wins. After `,"` a verb right after the speaker is the cue even
+   outside the lexicon (`"...," Toomey fumed`). Failing a cue: the sentence before a colon gives one (or,
+   with no verb, the speaker's name: `Bush: "..."`); a name after a dash signs it (`"..." ― Jane Doe`);
+   a report in the sentence just before, same paragraph, goes on with it (`Coan argues that ... "..."`);
+   a span opening a paragraph after a paragraph with a quotation, or following a quotation in its own
+   paragraph, continues that quotation's speaker ("continuation"); a span of MIN_DIRECT_WORDS words or
+   more stays a direct quote with an unresolved speaker; shorter ones are dropped.
+4. Split quotations. A span that follows a quotation in the same paragraph with only that quotation's cue
+   frame between them (`"...," he said. "..."`: at most MAX_FRAME_WORDS words, no sentence end) and no cue
+   of its own, or with nothing but space between two direct spans, is another fragment of ONE quotation.
+5. Partial quotes. A partial-shaped span is a quotation only inside an attribution: the outermost report
+   whose content holds it ("He said he believes it is "great"" is his report), else a reporting verb above
+   it in the parse reached through a non-subject dependent (`described him as "a strong person"`). Its
+   fragments are the whole reported clause and `quoted` lists the words in marks. Without either it is a
+   scare quote, nickname or title: dropped.
+6. Indirect quotes. Attributions with no quotation marks whose cue is a reporting verb (ratio >=
+   REPORT_RATIO) with a clause, infinitive, inverted or "according to" content, outside every quotation;
+   inside a quotation only when their source is first person ("As I said, ...").
+7. Speakers. The source phrase is linked to the entity with a mention over its head word or a name in
+   apposition ("named", "alias", "role"), never through a modifier ("the Russian president" is not
+   Russia). he/she take the most recent PERSON mention in subject or speaker position, else the most
+   recent PERSON mention, outside quotation marks, in running-text paragraphs (ending like a sentence),
+   at most ANTECEDENT_PARAGRAPHS back; they/it the same among organisations, places and groups
+   ("pronoun"). A first-person source inside a quotation is that quotation's speaker ("first-person"). A
+   role nominal the entity extractor left unlinked takes the named person speaking in the next report of
+   the same or next paragraph (cataphoric: "Russia's top diplomat said ..." / "Sergei Lavrov argued"), or
+   the named person speaking both just before and just after it, within two paragraphs ("role").
+   Everything else is "unresolved" with entity_id None: never guessed.
 """
 
 from __future__ import annotations
 
+import bisect
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Entity, Quote, Span, Speaker
+from ..models import Entity, Quote, QuoteKind, Resolution, Span, Speaker
 from .attribution import (
     MIN_RATIO,
     QUOTE_MARKS,
     REPORT_RATIO,
     Attribution,
     CharSpan,
+    according_to,
     default_lexicon,
     find_attributions,
     runs,
+    subject_of,
 )
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+log = logging.getLogger(__name__)
+
 QUOTE_EXTRACTOR_VERSION = "quotes-1"
+
+MIN_DIRECT_WORDS = 4
+MAX_FRAME_WORDS = 40
+GOVERNING_RATIO = 0.3  # a verb above a partial-shaped span must be at least this likely a cue
+ANTECEDENT_PARAGRAPHS = 4
 
 _OPENERS = "“„‟«"
 _CLOSERS = "”»"
-_SINGLE_OPEN = "‘"
-_SINGLE_CLOSE = "’"
-_LINK_LINE = re.compile(r"^\s*(read more|more:|see also|related|watch|listen|click here)\b", re.IGNORECASE)
 _SENT_END = ".!?…"
 _TRAIL_PUNCT = ".,!?…:;—–-"
+_DASHES = ("―", "—", "–", "--", "-")
+_LINK_LINE = re.compile(r"^\s*(read more|more:|see also|related|watch|listen|click here)\b", re.IGNORECASE)
+_ABBREVIATION = re.compile(
+    r"(?:[A-Za-z]\.)+|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|No"
+    r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Corp|Co|Ltd|vs|etc"
+    r"|Ala|Ariz|Calif|Colo|Conn|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa"
+    r"|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\."
+)
+_SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
+_FIRST_PERSON = frozenset(["i", "we", "me", "us"])
+_HE_SHE = frozenset(["he", "she", "him", "her"])
+_THEY_IT = frozenset(["they", "them", "it"])
+_PRONOUNS = _FIRST_PERSON | _HE_SHE | _THEY_IT | {"you"}
+_PERSON_TYPES = ("PERSON",)
+_GROUP_TYPES = ("ORG", "GPE", "NORP")
+_RESOLUTION_OF_KIND: dict[str, Resolution] = {
+    "name": "named",
+    "alias": "alias",
+    "role": "role",
+    "demonym": "named",
+}
+_NON_SPEAKER_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")
 
 
-@dataclass
+# -- 1. quotation marks ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class MarkSpan:
-    """Text between a pair of quotation marks (the marks excluded)."""
+    """The text between a pair of quotation marks (marks excluded)."""
 
     start: int
     end: int
     open_at: int
-    close_at: int | None
+    close_end: int | None  # offset just past the closing mark; None when the mark is missing
     paragraph: int
     single: bool = False
 
     @property
     def outer(self) -> CharSpan:
         """The span with its marks."""
-        close = self.close_at + self._close_len if self.close_at is not None else self.end
-        return self.open_at, close
-
-    _close_len: int = 1
-
-
-@dataclass
-class Paragraph:
-    index: int
-    start: int
-    end: int
+        return self.open_at, self.close_end if self.close_end is not None else self.end
 
 
 def paragraphs_of(text: str) -> list[Paragraph]:
@@ -103,47 +145,16 @@ def paragraphs_of(text: str) -> list[Paragraph]:
     return out
 
 
-def _is_boundary(ch: str) -> bool:
-    return ch == "" or ch.isspace() or ch in "([{—–-/" or ch in _OPENERS or unicodedata.category(ch) == "Cf"
-
-
-def _is_after_close(ch: str) -> bool:
-    return ch == "" or ch.isspace() or ch in _TRAIL_PUNCT + ")]}" + _CLOSERS + "'’\""
-
-
-def _marks(text: str, start: int, end: int, single: bool) -> list[tuple[int, int, str]]:
-    """(offset, length, side) of each quotation mark in text[start:end]; side is open|close|either."""
-    out = []
-    i = start
-    while i < end:
-        ch = text[i]
-        length = 0
-        glyph = ""
-        if ch == "'" and text[i + 1 : i + 2] == "'":
-            length, glyph = 2, "either"
-        elif ch in QUOTE_MARKS:
-            length = 1
-            glyph = "open" if ch in _OPENERS else "close" if ch in _CLOSERS else "either"
-        elif single and ch in "'‘’":
-            length = 1
-            glyph = "open" if ch == _SINGLE_OPEN else "close" if ch == _SINGLE_CLOSE else "either"
-        if not length:
-            i += 1
+def scan_quote_marks(text: str, paragraphs: list[Paragraph] | None = None) -> list[MarkSpan]:
+    """Every quoted span of the text, paired paragraph by paragraph (rule 1)."""
+    spans: list[MarkSpan] = []
+    for para in paragraphs if paragraphs is not None else paragraphs_of(text):
+        if _LINK_LINE.match(text[para.start : para.end]):
             continue
-        before = text[i - 1] if i > start else ""
-        after = text[i + length] if i + length < end else ""
-        opens = _is_boundary(before) and not (after == "" or after.isspace())
-        closes = not _is_boundary(before) and _is_after_close(after)
-        if single and (before.isalnum() and after.isalnum()):
-            i += length  # an apostrophe inside a word
-            continue
-        side = "open" if opens and not closes else "close" if closes and not opens else glyph
-        if single and side == "close" and not closes:
-            i += length
-            continue
-        out.append((i, length, side))
-        i += length
-    return out
+        spans.extend(_pair(text, _marks(text, para, single=False), para, single=False))
+        if _headline_like(text, para):
+            spans.extend(_pair(text, _marks(text, para, single=True), para, single=True))
+    return sorted(spans, key=lambda s: s.start)
 
 
 def _headline_like(text: str, para: Paragraph) -> bool:
@@ -151,99 +162,87 @@ def _headline_like(text: str, para: Paragraph) -> bool:
     return para.index == 0 and bool(line) and line[-1] not in '.!?"”' and len(line.split()) <= 30
 
 
-def scan_quote_marks(text: str, paragraphs: list[Paragraph] | None = None) -> list[MarkSpan]:
-    """Every quoted span of the text, paired paragraph by paragraph (rule 1)."""
-    spans: list[MarkSpan] = []
-    for para in paragraphs if paragraphs is not None else paragraphs_of(text):
-        if _LINK_LINE.match(text[para.start : para.end]):
+def _marks(text: str, para: Paragraph, single: bool) -> list[tuple[int, int, str]]:
+    """(offset, length, side) of the double (or only the single) marks of a paragraph; side is
+    open, close or either."""
+    out = []
+    i, end = para.start, para.end
+    while i < end:
+        ch = text[i]
+        if single:
+            length = 1 if ch in "'‘’" and text[i + 1 : i + 2] != "'" and text[i - 1 : i] != "'" else 0
+            glyph = "open" if ch == "‘" else "close" if ch == "’" else "either"
+        elif ch == "'" and text[i + 1 : i + 2] == "'":
+            length, glyph = 2, "either"
+        else:
+            length = 1 if ch in QUOTE_MARKS else 0
+            glyph = "open" if ch in _OPENERS else "close" if ch in _CLOSERS else "either"
+        if not length:
+            i += 1
             continue
-        single = _headline_like(text, para)
-        kinds = [False, True] if single else [False]
-        for use_single in kinds:
-            marks = (
-                _marks(text, para.start, para.end, False)
-                if not use_single
-                else [
-                    m for m in _marks(text, para.start, para.end, True) if text[m[0]] in "'‘’" and m[1] == 1
-                ]
-            )
-            spans.extend(_pair(text, marks, para, use_single))
-    spans.sort(key=lambda s: s.start)
-    return spans
+        before = text[i - 1] if i > para.start else ""
+        after = text[i + length] if i + length < end else ""
+        opens = before == "" or (_boundary(before) and not (after == "" or after.isspace()))
+        closes = not _boundary(before) and _closing_context(after)
+        side = "open" if opens and not closes else "close" if closes and not opens else glyph
+        if single and (before.isalnum() and after.isalnum() or side == "close" and not closes):
+            i += length  # an apostrophe
+            continue
+        out.append((i, length, side))
+        i += length
+    return out
+
+
+def _boundary(ch: str) -> bool:
+    return ch == "" or ch.isspace() or ch in "([{—–-/" or ch in _OPENERS or unicodedata.category(ch) == "Cf"
+
+
+def _closing_context(ch: str) -> bool:
+    return ch == "" or ch.isspace() or ch in _TRAIL_PUNCT + ")]}'’\"" + _CLOSERS
 
 
 def _pair(text: str, marks: list[tuple[int, int, str]], para: Paragraph, single: bool) -> list[MarkSpan]:
     out: list[MarkSpan] = []
-    open_mark: tuple[int, int] | None = None
+    stack: list[tuple[int, int]] = []
+    inner: list[MarkSpan] = []  # pairs nested in the quotation still open
     for offset, length, side in marks:
-        if open_mark is None:
-            if side in ("open", "either"):
-                open_mark = (offset, length)
-            continue  # a stray closing mark is ignored
+        if not stack:
+            if side != "close":
+                stack.append((offset, length))
+            continue  # a stray closing mark
         if side == "open":
-            open_mark = (offset, length)  # the earlier span is malformed: dropped
+            stack.append((offset, length))
             continue
-        start = open_mark[0] + open_mark[1]
-        if text[start:offset].strip():
-            span = MarkSpan(start, offset, open_mark[0], offset, para.index, single)
-            span._close_len = length
+        open_at, open_len = stack.pop()
+        span = MarkSpan(open_at + open_len, offset, open_at, offset + length, para.index, single)
+        if not text[span.start : span.end].strip():
+            continue
+        if stack:
+            inner.append(span)
+        else:
             out.append(span)
-        open_mark = None
-    if open_mark is not None:
-        start = open_mark[0] + open_mark[1]
+            inner = []
+    if stack and inner:
+        out.extend(inner)  # the unclosed mark is the malformed one
+    elif stack:
+        open_at, open_len = stack[0]
         end = para.end
-        while end > start and text[end - 1].isspace():
+        while end > open_at + open_len and text[end - 1].isspace():
             end -= 1
-        if text[start:end].strip():
-            out.append(MarkSpan(start, end, open_mark[0], None, para.index, single))
+        if text[open_at + open_len : end].strip():
+            out.append(MarkSpan(open_at + open_len, end, open_at, None, para.index, single))
     return out
 
 
-# -- finding cues and units ------------------------------------------------------------------------
-
-_SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
-_FIRST_PERSON = frozenset(["i", "we", "me", "us"])
-_MALE_FEMALE = frozenset(["he", "she", "him", "her"])
-_PLURAL = frozenset(["they", "them"])
-MIN_DIRECT_WORDS = 4
-MAX_FRAME_WORDS = 40
-# a verb above a partial-shaped span must be at least this likely a cue (PolNeAR train ratio)
-GOVERNING_RATIO = 0.2
-ANTECEDENT_PARAGRAPHS = 4
-
-
-@dataclass
-class Unit:
-    """One quotation under construction: its spans, cue and source."""
-
-    spans: list[MarkSpan]
-    kind: str
-    paragraph: int
-    cue: Token | None = None
-    source: Token | None = None
-    source_span: CharSpan | None = None
-    content: list[CharSpan] = field(default_factory=list)
-    continuation_of: Unit | None = None
-    colon: bool = False
-    speaker: Speaker | None = None
-    entity: Entity | None = None
-
-    @property
-    def start(self) -> int:
-        return min([s.open_at for s in self.spans] + [a for a, _ in self.content])
-
-    @property
-    def end(self) -> int:
-        return max([s.outer[1] for s in self.spans] + [b for _, b in self.content])
+# -- per-document lookups --------------------------------------------------------------------------
 
 
 class _Context:
-    """Per-document lookups shared by the steps."""
-
     def __init__(self, doc: Doc, entities: list[Entity]) -> None:
         self.doc = doc
         self.text = doc.text
         self.paragraphs = paragraphs_of(self.text)
+        self.para_starts = [p.start for p in self.paragraphs]
         self.lexicon = default_lexicon()
         self.attributions = find_attributions(doc, self.lexicon)
         self.by_cue = {a.cue_token: a for a in self.attributions}
@@ -251,69 +250,65 @@ class _Context:
         self.mentions = sorted(
             ((m.start, m.end, m.kind, e) for e in entities for m in (e.mentions or [])), key=lambda x: x[0]
         )
+        self.spans: list[MarkSpan] = []
+        self.quoted: list[CharSpan] = []
+
+    def set_spans(self, spans: list[MarkSpan]) -> None:
+        self.spans = spans
+        self.quoted = sorted(s.outer for s in spans)
+        self._quoted_starts = [a for a, _ in self.quoted]
+
+    def in_quote(self, offset: int) -> bool:
+        i = bisect.bisect_right(self._quoted_starts, offset) - 1
+        return i >= 0 and offset < self.quoted[i][1]
 
     def token_at(self, offset: int) -> Token | None:
-        import bisect
-
         i = bisect.bisect_right(self.starts, offset) - 1
         return self.doc[i] if 0 <= i < len(self.doc) else None
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
-        import bisect
-
         i = bisect.bisect_left(self.starts, start)
         out = []
         while i < len(self.doc) and self.doc[i].idx < end:
-            out.append(self.doc[i])
+            if not self.doc[i].is_space:
+                out.append(self.doc[i])
             i += 1
         return out
 
+    def inner_tokens(self, span: MarkSpan) -> set[int]:
+        return {t.i for t in self.tokens_in(span.start, span.end)}
+
     def paragraph_at(self, offset: int) -> Paragraph:
-        for p in self.paragraphs:
-            if p.start <= offset <= p.end:
-                return p
-        return self.paragraphs[-1]
+        return self.paragraphs[max(0, bisect.bisect_right(self.para_starts, offset) - 1)]
 
     def cue_ratio(self, token: Token) -> float:
+        """The token's cue ratio when it is a verb (or "according")."""
         if token.pos_ not in ("VERB", "AUX") and token.lower_ != "according":
             return 0.0
         return self.lexicon.ratio(token)
 
 
-def _left_frame(ctx: _Context, span: MarkSpan, spans: list[MarkSpan]) -> CharSpan:
-    para = ctx.paragraphs[span.paragraph]
-    start = para.start
-    for other in spans:
+# -- 2-4. direct quotes ----------------------------------------------------------------------------
+
+
+def _left_frame(ctx: _Context, span: MarkSpan) -> CharSpan:
+    """From the start of the span's sentence (or the previous quotation) to the opening mark."""
+    start = ctx.paragraphs[span.paragraph].start
+    for other in ctx.spans:
         if other.paragraph == span.paragraph and other.outer[1] <= span.open_at:
             start = max(start, other.outer[1])
     text = ctx.text
-    i = span.open_at - 1
-    while i > start:
+    for i in range(span.open_at - 1, start, -1):
         if text[i] in _SENT_END and text[i + 1 : i + 2].isspace() and not _abbreviation(text, i):
-            start = i + 1
-            break
-        i -= 1
+            return i + 1, span.open_at
     return start, span.open_at
 
 
-_ABBREVIATION = re.compile(
-    r"(?:[A-Za-z]\.)+|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|No|Jan|Feb|Mar|Apr|Aug"
-    r"|Sept?|Oct|Nov|Dec|Inc|Corp|Co|Ltd|vs|etc|Ala|Ariz|Calif|Colo|Conn|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich"
-    r"|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\."
-)
-
-
-def _abbreviation(text: str, i: int) -> bool:
-    """A full stop of Mr., U.S., Jan. and the like."""
-    word = re.search(r"(\S+)$", text[: i + 1])
-    return bool(word and _ABBREVIATION.fullmatch(word.group(1).lstrip("(\"“'‘")))
-
-
-def _right_frame(ctx: _Context, span: MarkSpan, spans: list[MarkSpan]) -> CharSpan:
-    para = ctx.paragraphs[span.paragraph]
+def _right_frame(ctx: _Context, span: MarkSpan) -> CharSpan:
+    """From the closing mark to the end of the sentence (or the next quotation)."""
     start = span.outer[1]
-    end = para.end
-    for other in spans:
+    end = ctx.paragraphs[span.paragraph].end
+    for other in ctx.spans:
         if other.paragraph == span.paragraph and other.open_at >= start:
             end = min(end, other.open_at)
     text = ctx.text
@@ -321,6 +316,12 @@ def _right_frame(ctx: _Context, span: MarkSpan, spans: list[MarkSpan]) -> CharSp
         if text[i] in _SENT_END and (i + 1 >= end or text[i + 1].isspace()) and not _abbreviation(text, i):
             return start, i
     return start, end
+
+
+def _abbreviation(text: str, i: int) -> bool:
+    """The full stop at i ends Mr., U.S., Jan. and the like, not a sentence."""
+    word = re.search(r"(\S+)$", text[: i + 1])
+    return bool(word and _ABBREVIATION.fullmatch(word.group(1).lstrip("(\"“'‘")))
 
 
 def _direct_shaped(ctx: _Context, span: MarkSpan, left: CharSpan) -> bool:
@@ -333,21 +334,19 @@ def _direct_shaped(ctx: _Context, span: MarkSpan, left: CharSpan) -> bool:
     capital = first.isupper() or first.isdigit() or inner[:1] in "…[("
     if before == "" or before.endswith(":"):
         opening = True
-    elif before.endswith(",") or before.endswith("—") or before.endswith("-"):
-        opening = capital and _has_cue(ctx, left)
+    elif before.endswith((",", "—", "-")):
+        opening = capital and any(ctx.cue_ratio(t) >= MIN_RATIO for t in ctx.tokens_in(*left))
     else:
-        last = ctx.tokens_in(left[0], left[1])
-        opening = capital and bool(last) and ctx.cue_ratio(last[-1]) >= REPORT_RATIO
+        words = ctx.tokens_in(*left)
+        opening = capital and bool(words) and ctx.cue_ratio(words[-1]) >= REPORT_RATIO
     if not opening:
         return False
-    if span.close_at is None:
-        return True
     after = text[span.outer[1] : span.outer[1] + 1]
-    if inner.rstrip("'’\"”")[-1:] in tuple(_TRAIL_PUNCT) or after == "" or after in _TRAIL_PUNCT + "\n":
+    if span.close_end is None or inner.rstrip("'’\"”")[-1:] in _TRAIL_PUNCT or after in ("", "\n"):
         return True
-    # `"..." he said` without a comma: a cue (or a subject and a cue) right after the quotation
-    following = [t for t in ctx.tokens_in(span.outer[1], span.outer[1] + 40) if not t.is_space][:3]
-    for token in following:
+    if after in _TRAIL_PUNCT:
+        return True
+    for token in ctx.tokens_in(span.outer[1], span.outer[1] + 40)[:3]:  # `"..." he said`
         if ctx.cue_ratio(token) >= MIN_RATIO:
             return True
         if token.pos_ not in ("PRON", "PROPN"):
@@ -355,75 +354,325 @@ def _direct_shaped(ctx: _Context, span: MarkSpan, left: CharSpan) -> bool:
     return False
 
 
-def _has_cue(ctx: _Context, frame: CharSpan) -> bool:
-    return any(ctx.cue_ratio(t) >= MIN_RATIO for t in ctx.tokens_in(*frame))
-
-
-def _own_content_elsewhere(ctx: _Context, cue: Token, span: MarkSpan) -> bool:
-    """The cue reports a clause of its own that lies outside the quotation."""
+def _reports_elsewhere(ctx: _Context, cue: Token, span: MarkSpan) -> bool:
+    """The cue reports an unquoted clause of its own, away from this quotation ("... and said that ...")."""
     att = ctx.by_cue.get(cue.i)
-    if att is None or att.content_dep not in ("ccomp", "xcomp"):
+    if att is None or att.form not in ("ccomp", "xcomp"):
         return False
-    a, b = att.content_span or (0, 0)
-    return not (a < span.outer[1] and span.open_at < b)
+    a, b = att.content_span
+    if a < span.outer[1] and span.open_at < b:
+        return False
+    quoted = sum(1 for i in att.content_tokens if ctx.in_quote(ctx.doc[i].idx))
+    return quoted * 2 < len(att.content_tokens)
 
 
 def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -> Token | None:
-    """The cue of a direct-shaped span: first in the right frame, else last in the left frame."""
-    for token in ctx.tokens_in(*right):
-        if ctx.cue_ratio(token) >= MIN_RATIO:
-            if _own_content_elsewhere(ctx, token, span):
-                break  # "... and said that ...": a report of its own; nothing after it is ours
+    """The cue of a direct-shaped span (rule 3)."""
+    inner = ctx.text[span.start : span.end].rstrip().rstrip("'’\"”")
+    after = ctx.tokens_in(*right)
+    new_sentence = inner.endswith(".") and bool(after) and after[0].text[:1].isupper()
+    before = [
+        t
+        for t in reversed(ctx.tokens_in(*left))
+        if ctx.cue_ratio(t) >= MIN_RATIO and not _reports_elsewhere(ctx, t, span)
+    ]
+    if new_sentence and before:
+        return before[0]
+    for n, token in enumerate(after):
+        if new_sentence and n >= 3:
+            break
+        if ctx.cue_ratio(token) >= MIN_RATIO and not any(
+            t.dep_ in ("relcl", "acl") for t in [token, *token.ancestors][:2]
+        ):
+            if _reports_elsewhere(ctx, token, span):
+                break
             return token
-    for token in reversed(ctx.tokens_in(*left)):
-        if ctx.cue_ratio(token) >= MIN_RATIO and not _own_content_elsewhere(ctx, token, span):
-            return token
-    return None
+    if inner.endswith((",", "?", "!", "—")):
+        for token in after[:6]:
+            if token.pos_ == "VERB" and token.dep_ not in ("aux", "auxpass", "amod"):
+                return token
+            if token.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ", "PUNCT", "ADV", "NUM"):
+                break
+    return before[0] if before else None
 
 
-def _colon_cue(ctx: _Context, span: MarkSpan, left: CharSpan) -> Token | None:
-    """`He said:` closing the sentence before the quotation (same or previous paragraph)."""
+def _colon_frame(ctx: _Context, span: MarkSpan, left: CharSpan) -> tuple[Token | None, Token | None]:
+    """(cue, source) of a quotation after a colon: `He said:`, `He demurred:`, `Mr. Bush:`."""
     text = ctx.text
-    if text[left[0] : left[1]].strip():
-        return None
     before = text[: span.open_at].rstrip()
-    if not before.endswith(":"):
-        return None
-    colon = len(before) - 1
-    tok = ctx.token_at(colon)
-    if tok is None:
-        return None
-    sent = tok.sent
-    for token in reversed(list(sent)):
+    colon = ctx.token_at(len(before) - 1) if before.endswith(":") else None
+    if colon is None:
+        return None, None
+    start = left[0] if text[left[0] : left[1]].strip() else colon.sent.start_char
+    frame = [t for t in colon.sent if start <= t.idx < colon.idx and not ctx.in_quote(t.idx)]
+    for token in reversed(frame):
         if ctx.cue_ratio(token) >= MIN_RATIO:
-            return token
+            return token, None
+    for token in reversed(frame):
+        if token.pos_ == "VERB" and any(c.dep_ in _SUBJ_DEPS for c in token.children):
+            return token, None
+    if frame and not any(t.pos_ in ("VERB", "AUX") for t in frame):
+        ids = {t.i for t in frame}
+        roots = [t for t in frame if t.head.i not in ids or t.head.i == t.i]
+        names = [t for t in roots if t.pos_ in ("PROPN", "NOUN")] or [t for t in frame if t.pos_ == "PROPN"]
+        if names:
+            return None, names[0]
+    return None, None
+
+
+def _signoff(ctx: _Context, span: MarkSpan, right: CharSpan) -> Token | None:
+    """A name after a dash, right after the quotation or opening the next paragraph: `"..." ― Jane Doe`."""
+    text = ctx.text
+    start, rest = right[0], text[right[0] : right[1]].strip()
+    if not rest and span.paragraph + 1 < len(ctx.paragraphs):
+        nxt = ctx.paragraphs[span.paragraph + 1]
+        start, rest = nxt.start, text[nxt.start : nxt.end].strip()
+    if not rest.startswith(_DASHES):
+        return None
+    line_end = text.find("\n", start)
+    tokens = ctx.tokens_in(start, line_end if line_end >= 0 else len(text))
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    if not tokens or tokens[0].pos_ != "PROPN" or not tokens[0].text[:1].isupper():
+        return None
+    name = tokens[0]
+    for token in tokens[1:6]:
+        if token.pos_ != "PROPN":
+            break
+        name = token
+    while name.dep_ in ("compound", "flat") and name.head.i != name.i and name.head.pos_ == "PROPN":
+        name = name.head
+    return name
+
+
+def _preceding_report(ctx: _Context, span: MarkSpan) -> Attribution | None:
+    """A report with a source in the sentence just before the span, in the same paragraph."""
+    para = ctx.paragraphs[span.paragraph]
+    found = None
+    for att in ctx.attributions:
+        if para.start <= att.sentence[0] and att.sentence[1] <= span.open_at and att.source is not None:
+            if att.ratio >= REPORT_RATIO and not ctx.text[att.sentence[1] : span.open_at].strip():
+                found = att
+    return found
+
+
+def _one_frame(between: str) -> bool:
+    """Text between two fragments of one quotation: a short cue clause, no sentence end inside."""
+    body = between.strip().rstrip(_SENT_END + ",:;—–-").strip()
+    ends = [m.start() for m in re.finditer(r"[.!?](?=\s)", body) if not _abbreviation(body, m.start())]
+    return len(body.split()) <= MAX_FRAME_WORDS and not ends
+
+
+# -- 5. partial quotes -----------------------------------------------------------------------------
+
+
+def _containing_attribution(ctx: _Context, span: MarkSpan) -> Attribution | None:
+    """The outermost attribution whose content holds most of the span."""
+    inner = ctx.inner_tokens(span)
+    best: Attribution | None = None
+    for att in ctx.attributions:
+        if inner and att.cue_token not in inner and len(inner & att.content_tokens) * 2 >= len(inner):
+            if best is None or len(att.content_tokens) > len(best.content_tokens):
+                best = att
+    return best
+
+
+def _governing_cue(ctx: _Context, span: MarkSpan) -> Token | None:
+    """The nearest reporting verb above the span, reached through non-subject dependents."""
+    inner = ctx.inner_tokens(span)
+    heads = [ctx.doc[i] for i in sorted(inner) if ctx.doc[i].head.i not in inner or ctx.doc[i].head.i == i]
+    node = heads[0] if heads else None
+    for _ in range(12):
+        if node is None or node.head.i == node.i or node.dep_ in _SUBJ_DEPS or node.sent != node.head.sent:
+            return None
+        if node.head.i not in inner and ctx.cue_ratio(node.head) >= GOVERNING_RATIO:
+            return node.head
+        node = node.head
     return None
+
+
+def _complements(cue: Token, span_tokens: set[int]) -> set[int]:
+    """What a cue without a clause reports: its dependents after it ("called them "deplorables"")."""
+    out: set[int] = set()
+    for child in cue.rights:
+        if child.dep_ not in _SUBJ_DEPS and child.dep_ not in ("punct", "cc", "conj"):
+            out |= {t.i for t in child.subtree}
+    return out if out & span_tokens else out | span_tokens
+
+
+# -- units: quotations under construction ----------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    spans: list[MarkSpan]
+    kind: QuoteKind
+    paragraph: int
+    cue: Token | None = None
+    source: Token | None = None
+    source_span: CharSpan | None = None
+    content: list[CharSpan] = field(default_factory=list)
+    continuation_of: _Unit | None = None
+    cue_before: bool = False  # the cue stands in an earlier sentence (colon, preceding report)
+    speaker: Speaker | None = None
+    entity: Entity | None = None
+
+    @property
+    def start(self) -> int:
+        return min([s.open_at for s in self.spans] + [a for a, _ in self.content])
+
+    @property
+    def end(self) -> int:
+        return max([s.outer[1] for s in self.spans] + [b for _, b in self.content])
+
+
+class _Builder:
+    """Turns the marked spans of one document into direct and partial units (rules 2-5)."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.units: list[_Unit] = []
+        self.by_cue: dict[int, _Unit] = {}  # partial units by cue token
+        self.last: _Unit | None = None
+
+    def add(self, span: MarkSpan) -> None:
+        ctx = self.ctx
+        left, right = _left_frame(ctx, span), _right_frame(ctx, span)
+        if self._continues_last(span, right):
+            return
+        if _direct_shaped(ctx, span, left):
+            self._direct(span, left, right)
+        else:
+            self._partial(span)
+
+    def _continues_last(self, span: MarkSpan, right: CharSpan) -> bool:
+        last = self.last
+        if last is None or last.paragraph != span.paragraph:
+            return False
+        between = self.ctx.text[last.spans[-1].outer[1] : span.open_at]
+        own = _frame_cue(self.ctx, span, (span.open_at, span.open_at), right)
+        cue_between = last.cue is not None and last.spans[-1].outer[1] <= last.cue.idx < span.open_at
+        if (not between.strip() and last.kind == "direct") or (
+            cue_between and own is None and _one_frame(between)
+        ):
+            last.spans.append(span)
+            last.cue = last.cue or own
+            return True
+        return False
+
+    def _direct(self, span: MarkSpan, left: CharSpan, right: CharSpan) -> None:
+        ctx = self.ctx
+        unit = _Unit([span], "direct", span.paragraph, cue=_frame_cue(ctx, span, left, right))
+        if unit.cue is None:
+            unit.cue, unit.source = _colon_frame(ctx, span, left)
+            unit.cue_before = unit.cue is not None
+        if unit.cue is None and unit.source is None:
+            unit.source = _signoff(ctx, span, right)
+        if unit.cue is None and unit.source is None and not ctx.text[left[0] : left[1]].strip():
+            prev = self.units[-1] if self.units else None
+            report = _preceding_report(ctx, span)
+            if report is not None and (prev is None or prev.end <= report.cue[0]):
+                unit.cue, unit.cue_before = ctx.doc[report.cue_token], True
+            elif prev is not None and (
+                prev.paragraph == span.paragraph
+                or (
+                    prev.paragraph == span.paragraph - 1
+                    and span.open_at == ctx.paragraphs[span.paragraph].start
+                )
+            ):
+                unit.continuation_of = prev
+        if unit.cue is None and unit.source is None and unit.continuation_of is None:
+            if span.single or len(ctx.text[span.start : span.end].split()) < MIN_DIRECT_WORDS:
+                return
+        self.units.append(unit)
+        self.last = unit
+
+    def _partial(self, span: MarkSpan) -> None:
+        ctx = self.ctx
+        att = _containing_attribution(ctx, span)
+        governing = _governing_cue(ctx, span) if att is None else None
+        if governing is not None:
+            att = ctx.by_cue.get(governing.i)
+        if att is not None and not ctx.inner_tokens(span) & att.content_tokens:
+            att = None
+        cue = ctx.doc[att.cue_token] if att is not None else governing
+        if cue is None:
+            return  # a scare quote, nickname or title
+        unit = self.by_cue.get(cue.i)
+        if unit is not None:
+            unit.spans.append(span)
+            return
+        content = (
+            list(att.content) if att is not None else runs(ctx.doc, _complements(cue, ctx.inner_tokens(span)))
+        )
+        unit = _Unit([span], "partial", span.paragraph, cue=cue, content=content)
+        self.by_cue[cue.i] = unit
+        self.units.append(unit)
+        self.last = unit
+
+
+def _attach_sources(ctx: _Context, units: list[_Unit]) -> None:
+    for unit in units:
+        if unit.cue is not None:
+            unit.source = _source_of(ctx, unit.cue)
+            if unit.source is None or ctx.in_quote(unit.source.idx) or _not_a_speaker(unit.source):
+                unit.source = _frame_source(ctx, unit.cue, unit.cue.idx >= unit.spans[0].outer[1])
+        if unit.source is not None:
+            exclude = {t for s in unit.spans for t in ctx.inner_tokens(s)}
+            if unit.cue is not None:
+                exclude.add(unit.cue.i)
+            unit.source_span = _phrase_span(unit.source, exclude)
 
 
 def _source_of(ctx: _Context, cue: Token) -> Token | None:
     att = ctx.by_cue.get(cue.i)
     if att is not None and att.source_head is not None:
         return ctx.doc[att.source_head]
-    from .attribution import _according_to, subject_of
+    return according_to(cue)[0] if cue.lower_ == "according" else subject_of(cue)
 
-    if cue.lower_ == "according":
-        return _according_to(cue)[0]
-    subject = subject_of(cue)
-    if subject is not None:
-        return subject
-    # "..., said John Smith": a name right after the cue
-    nxt = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
-    if nxt is not None and nxt.pos_ in ("PROPN", "PRON") and nxt.sent == cue.sent:
-        return nxt
+
+def _not_a_speaker(token: Token) -> bool:
+    """Dates, times and numbers never speak (a mis-parsed "Thursday morning said")."""
+    return token.ent_type_ in _NON_SPEAKER_ENTS
+
+
+def _frame_source(ctx: _Context, cue: Token, cue_after_quote: bool) -> Token | None:
+    """When the parse gives a cue no subject outside the quotation: the nominal next to the cue -- right
+    after it when the cue follows the quotation (`"...," said Mr. Cruz`), else right before it."""
+
+    def nominal(token: Token) -> Token | None:
+        if ctx.in_quote(token.idx) or token.sent != cue.sent or _not_a_speaker(token):
+            return None
+        if token.pos_ in ("PROPN", "PRON", "NOUN") and token.lower_ not in ("that", "this", "what", "which"):
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i:
+                token = token.head
+            return token
+        return None
+
+    doc = cue.doc
+    if cue_after_quote:
+        for j in range(cue.i + 1, min(cue.i + 4, len(doc))):
+            if doc[j].pos_ in ("DET", "ADJ", "NUM"):
+                continue
+            found = nominal(doc[j])
+            if found is not None:
+                return found
+            break
+    for j in range(cue.i - 1, max(cue.i - 12, -1), -1):
+        if doc[j].pos_ in ("AUX", "ADV", "PART", "PUNCT", "SPACE") or doc[j].dep_ in ("aux", "neg", "advmod"):
+            continue
+        found = nominal(doc[j])
+        if found is not None:
+            return found
+        if doc[j].pos_ not in ("NUM", "ADJ", "DET"):
+            break
     return None
 
 
 def _phrase_span(source: Token, exclude: set[int]) -> CharSpan:
-    toks = [t for t in source.subtree if t.i not in exclude]
-    # stay contiguous around the head
-    idx = sorted(t.i for t in toks)
+    """The source phrase: the contiguous part of the head's subtree around it, outside the quotation."""
+    ids = {t.i for t in source.subtree} - exclude
     lo = hi = source.i
-    ids = set(idx)
     while lo - 1 in ids:
         lo -= 1
     while hi + 1 in ids:
@@ -436,140 +685,7 @@ def _phrase_span(source: Token, exclude: set[int]) -> CharSpan:
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
-def _inner_tokens(ctx: _Context, span: MarkSpan) -> list[Token]:
-    return [t for t in ctx.tokens_in(span.start, span.end) if not t.is_space]
-
-
-def _containing_attribution(ctx: _Context, span: MarkSpan) -> Attribution | None:
-    """The innermost attribution whose content holds most of the span."""
-    inner = {t.i for t in _inner_tokens(ctx, span)}
-    if not inner:
-        return None
-    best: Attribution | None = None
-    for att in ctx.attributions:
-        if att.cue_token in inner:
-            continue
-        if len(inner & att.content_tokens) * 2 >= len(inner):
-            if best is None or len(att.content_tokens) < len(best.content_tokens):
-                best = att
-    return best
-
-
-def _governing_cue(ctx: _Context, span: MarkSpan) -> Token | None:
-    """A reporting verb above the span in the parse, reached through a non-subject dependent."""
-    inner = {t.i for t in _inner_tokens(ctx, span)}
-    heads = [t for t in _inner_tokens(ctx, span) if t.head.i not in inner or t.head.i == t.i]
-    if not heads:
-        return None
-    node = heads[0]
-    for _ in range(12):
-        parent = node.head
-        if parent.i == node.i or node.dep_ in _SUBJ_DEPS or node.sent != parent.sent:
-            return None
-        if parent.i not in inner and ctx.cue_ratio(parent) >= GOVERNING_RATIO:
-            return parent
-        node = parent
-    return None
-
-
-def _complements(cue: Token, span_tokens: set[int]) -> set[int]:
-    """What a cue says when it has no clause: its dependents after it ("called them "deplorables"")."""
-    out: set[int] = set()
-    for child in cue.rights:
-        if child.dep_ not in _SUBJ_DEPS and child.dep_ not in ("punct", "cc", "conj"):
-            out |= {t.i for t in child.subtree}
-    return out if out & span_tokens else out | span_tokens
-
-
-def _one_frame(between: str) -> bool:
-    """Text between two pieces of one quotation: a short attribution clause, one sentence at most."""
-    body = between.strip().rstrip(_SENT_END + ",:;—–-").strip()
-    ends = [m.start() for m in re.finditer(r"[.!?](?=\s)", body) if not _abbreviation(body, m.start())]
-    return len(body.split()) <= MAX_FRAME_WORDS and not ends
-
-
-def _build_units(ctx: _Context, spans: list[MarkSpan]) -> list[Unit]:
-    units: list[Unit] = []
-    partial_by_att: dict[int, Unit] = {}
-    last: Unit | None = None
-    for span in spans:
-        left = _left_frame(ctx, span, spans)
-        right = _right_frame(ctx, span, spans)
-        if last is not None and last.kind != "indirect" and last.paragraph == span.paragraph:
-            between = ctx.text[last.spans[-1].outer[1] : span.open_at]
-            own = _frame_cue(ctx, span, (span.open_at, span.open_at), right)
-            cue_between = last.cue is not None and last.spans[-1].outer[1] <= last.cue.idx < span.open_at
-            if (not between.strip() and last.kind == "direct") or (
-                cue_between and own is None and _one_frame(between)
-            ):
-                last.spans.append(span)
-                if last.cue is None and own is not None:
-                    last.cue = own
-                continue
-        if _direct_shaped(ctx, span, left):
-            unit = Unit([span], "direct", span.paragraph, cue=_frame_cue(ctx, span, left, right))
-            if unit.cue is None:
-                unit.cue = _colon_cue(ctx, span, left)
-                unit.colon = unit.cue is not None
-            if unit.cue is None and not ctx.text[left[0] : left[1]].strip():
-                prev = units[-1] if units else None
-                if prev is not None and prev.paragraph in (span.paragraph, span.paragraph - 1):
-                    if (
-                        span.open_at == ctx.paragraphs[span.paragraph].start
-                        or prev.paragraph == span.paragraph
-                    ):
-                        unit.continuation_of = prev
-            if unit.cue is None and unit.continuation_of is None:
-                if len(ctx.text[span.start : span.end].split()) < MIN_DIRECT_WORDS or span.single:
-                    continue
-            units.append(unit)
-            last = unit
-            continue
-        governing = _governing_cue(ctx, span)
-        att = _containing_attribution(ctx, span)
-        if governing is not None and att is not None and att.cue_token != governing.i:
-            # a reporting verb inside the content of a wider attribution is the nearer one
-            if governing.i in att.content_tokens and ctx.cue_ratio(governing) >= REPORT_RATIO:
-                att = ctx.by_cue.get(governing.i)
-            else:
-                governing = None
-        elif governing is not None:
-            att = ctx.by_cue.get(governing.i)
-        if att is not None and not {t.i for t in _inner_tokens(ctx, span)} & att.content_tokens:
-            att = None
-        if att is not None:
-            unit = partial_by_att.get(att.cue_token)
-            if unit is not None:
-                unit.spans.append(span)
-                continue
-            unit = Unit(
-                [span], "partial", span.paragraph, cue=ctx.doc[att.cue_token], content=list(att.content)
-            )
-            partial_by_att[att.cue_token] = unit
-            units.append(unit)
-            last = unit
-            continue
-        if governing is not None:
-            unit = partial_by_att.get(governing.i)
-            if unit is not None:
-                unit.spans.append(span)
-                continue
-            content = runs(ctx.doc, _complements(governing, {t.i for t in _inner_tokens(ctx, span)}))
-            unit = Unit([span], "partial", span.paragraph, cue=governing, content=content)
-            partial_by_att[governing.i] = unit
-            units.append(unit)
-            last = unit
-    for unit in units:
-        if unit.cue is not None:
-            unit.source = _source_of(ctx, unit.cue)
-            if unit.source is not None:
-                exclude = {unit.cue.i} | {t.i for s in unit.spans for t in _inner_tokens(ctx, s)}
-                unit.source_span = _phrase_span(unit.source, exclude)
-    units.sort(key=lambda u: u.start)
-    return units
-
-
-def _indirect_units(ctx: _Context, units: list[Unit]) -> list[Unit]:
+def _indirect_units(ctx: _Context, units: list[_Unit]) -> list[_Unit]:
     """Unquoted reports (rule 6)."""
     taken = [(u.start, u.end) for u in units]
     out = []
@@ -577,164 +693,149 @@ def _indirect_units(ctx: _Context, units: list[Unit]) -> list[Unit]:
         if (
             att.is_quoted
             or att.ratio < REPORT_RATIO
-            or att.content_dep not in ("ccomp", "inverted", "according")
+            or att.form not in ("ccomp", "xcomp", "inverted", "according")
         ):
             continue
-        a, b = att.content_span or (0, 0)
-        if any(s < b and a < e for s, e in taken):
+        a, b = att.content_span
+        inside = any(s < b and a < e for s, e in taken)
+        source = ctx.doc[att.source_head] if att.source_head is not None else None
+        if inside and not (
+            source is not None and source.lower_ in _FIRST_PERSON and ctx.in_quote(source.idx)
+        ):
             continue
-        para = ctx.paragraph_at(att.content[0][0]).index
-        unit = Unit([], "indirect", para, cue=ctx.doc[att.cue_token], content=list(att.content))
-        if att.source_head is not None:
-            unit.source = ctx.doc[att.source_head]
-            unit.source_span = att.source
+        unit = _Unit(
+            [], "indirect", ctx.paragraph_at(a).index, cue=ctx.doc[att.cue_token], content=list(att.content)
+        )
+        unit.source, unit.source_span = source, att.source
         out.append(unit)
     return out
 
 
-# -- speakers --------------------------------------------------------------------------------------
-
-_RESOLUTION_OF_KIND = {"name": "named", "alias": "alias", "role": "role", "demonym": "named"}
-_PERSON_TYPES = ("PERSON",)
-_GROUP_TYPES = ("ORG", "GPE", "NORP")
+# -- 7. speakers -----------------------------------------------------------------------------------
 
 
-def _name_tokens(source: Token) -> CharSpan:
-    """The head of a source with its compound/flat name parts ("Vladimir Putin", "Mr Lavrov")."""
-    toks = [source] + [c for c in source.children if c.dep_ in ("compound", "flat", "amod", "poss", "det")]
-    lo = min(t.i for t in toks)
-    hi = max(t.i for t in toks)
+def _head_spans(source: Token) -> list[CharSpan]:
+    """The head word with its name parts ("Vladimir Putin", "Mr Lavrov"), and names in apposition."""
     doc = source.doc
-    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    out = []
+    for head in [source] + [c for c in source.children if c.dep_ == "appos"]:
+        toks = [head] + [c for c in head.children if c.dep_ in ("compound", "flat")]
+        lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+        out.append((doc[lo].idx, doc[hi].idx + len(doc[hi].text)))
+    return out
 
 
-def _linked_entity(ctx: _Context, span: CharSpan, head: CharSpan) -> tuple[Entity, str] | None:
-    """The entity whose mention overlaps the source head (else the source phrase), with the mention kind."""
-    for target in (head, span):
-        hits = [
-            (start, end, kind, e)
-            for start, end, kind, e in ctx.mentions
-            if start < target[1] and target[0] < end
-        ]
+def _linked_entity(ctx: _Context, source: Token) -> tuple[Entity, str] | None:
+    """The entity with a mention over the source's head (or a name in apposition), and the mention kind."""
+    for start, end in _head_spans(source):
+        hits = [(a, kind, e) for a, b, kind, e in ctx.mentions if a < end and start < b]
         if hits:
-            start, end, kind, entity = min(hits, key=lambda h: abs(h[0] - head[0]))
+            _a, kind, entity = min(hits, key=lambda h: abs(h[0] - start))
             return entity, kind
     return None
 
 
-def _in_quote(units: list[Unit], offset: int) -> Unit | None:
+def _enclosing(units: list[_Unit], offset: int) -> _Unit | None:
     for unit in units:
         if unit.kind != "indirect" and any(s.open_at <= offset < s.outer[1] for s in unit.spans):
             return unit
     return None
 
 
-def _discourse(ctx: _Context, para: Paragraph) -> bool:
-    """A paragraph of running text: it ends like a sentence (captions, links and headlines do not)."""
+def _running_text(ctx: _Context, para: Paragraph) -> bool:
+    """A paragraph of running text ends like a sentence (captions, links and headlines do not)."""
     line = ctx.text[para.start : para.end].rstrip()
     return bool(line) and line[-1] in _SENT_END + "\"”'’)"
 
 
-def _antecedent(ctx: _Context, units: list[Unit], offset: int, pronoun: str) -> Entity | None:
-    """The most recent compatible speaker or subject mention before offset; else the most recent mention."""
-    types = _PERSON_TYPES if pronoun in _MALE_FEMALE else _GROUP_TYPES
+def _antecedent(ctx: _Context, earlier: list[_Unit], offset: int, pronoun: str) -> Entity | None:
+    types = _PERSON_TYPES if pronoun in _HE_SHE else _GROUP_TYPES
     here = ctx.paragraph_at(offset).index
-    speakers = [
-        (u.source_span, u.entity) for u in units if u.entity is not None and u.source_span is not None
-    ]
-    best_subject: tuple[int, Entity] | None = None
-    best_any: tuple[int, Entity] | None = None
+    speakers = [u.source_span for u in earlier if u.entity is not None and u.source_span is not None]
+    best_subject: Entity | None = None
+    best_any: Entity | None = None
     for start, end, _kind, entity in ctx.mentions:
         if end > offset or entity.type not in types:
             continue
         para = ctx.paragraph_at(start)
-        if here - para.index > ANTECEDENT_PARAGRAPHS or not _discourse(ctx, para):
+        if here - para.index > ANTECEDENT_PARAGRAPHS or not _running_text(ctx, para) or ctx.in_quote(start):
             continue
-        if _in_quote(units, start) is not None:
-            continue
-        token = ctx.token_at(start)
-        subject = any(s is not None and s[0] <= start < s[1] for s, _ in speakers)
-        if token is not None:
-            head = token
-            while head.head.i != head.i and head.head.idx < end and head.head.idx >= start:
-                head = head.head
-            subject = subject or head.dep_ in _SUBJ_DEPS
-        if subject:
-            best_subject = (start, entity)
-        best_any = (start, entity)
-    chosen = best_subject or best_any
-    return chosen[1] if chosen else None
+        head = ctx.token_at(start)
+        while head is not None and head.head.i != head.i and start <= head.head.idx < end:
+            head = head.head
+        subject = (head is not None and head.dep_ in _SUBJ_DEPS) or any(a <= start < b for a, b in speakers)
+        best_subject = entity if subject else best_subject
+        best_any = entity
+    return best_subject or best_any
 
 
-def _resolve_speakers(ctx: _Context, units: list[Unit]) -> None:
+def _named_person(ctx: _Context, unit: _Unit) -> Entity | None:
+    linked = _linked_entity(ctx, unit.source) if unit.source is not None else None
+    if linked is not None and linked[1] in ("name", "alias") and linked[0].type in _PERSON_TYPES:
+        return linked[0]
+    return None
+
+
+def _role_speaker(ctx: _Context, units: list[_Unit], i: int) -> Entity | None:
+    """A role nominal the entity extractor left unlinked: cataphoric, or enclosed by one person (rule 7)."""
+    here = units[i].paragraph
+    later = [u for u in units[i + 1 :] if u.source is not None and u.paragraph <= here + 2]
+    if later and later[0].paragraph <= here + 1 and (person := _named_person(ctx, later[0])) is not None:
+        return person
+    after = next((p for u in later if (p := _named_person(ctx, u)) is not None), None)
+    before = next(
+        (
+            u.entity
+            for u in reversed(units[:i])
+            if u.paragraph >= here - 2
+            and u.speaker is not None
+            and u.speaker.resolution in ("named", "alias")
+        ),
+        None,
+    )
+    if after is not None and before is not None and before.type in _PERSON_TYPES and after.id == before.id:
+        return after
+    return None
+
+
+def _resolve_speakers(ctx: _Context, units: list[_Unit]) -> None:
     for i, unit in enumerate(units):
         if unit.continuation_of is not None:
-            prev = unit.continuation_of
-            unit.entity = prev.entity
-            speaker = prev.speaker or Speaker(resolution="unresolved")
-            unit.speaker = Speaker(
-                entity_id=speaker.entity_id,
-                name=speaker.name,
-                mention=speaker.mention,
-                resolution="continuation" if speaker.entity_id or speaker.mention else "unresolved",
-            )
+            prev = unit.continuation_of.speaker or Speaker(resolution="unresolved")
+            unit.entity = unit.continuation_of.entity
+            resolution: Resolution = "continuation" if prev.entity_id or prev.mention else "unresolved"
+            unit.speaker = prev.model_copy(update={"resolution": resolution})
             continue
         if unit.source is None or unit.source_span is None:
             unit.speaker = Speaker(resolution="unresolved")
             continue
         src = unit.source
-        mention = Span(
-            start=unit.source_span[0],
-            end=unit.source_span[1],
-            text=ctx.text[unit.source_span[0] : unit.source_span[1]],
-        )
-        word = src.lower_
+        a, b = unit.source_span
+        mention = Span(start=a, end=b, text=ctx.text[a:b])
         entity: Entity | None = None
         resolution = "unresolved"
-        if word in _FIRST_PERSON:
-            outer = _in_quote(units, src.idx)
+        if src.lower_ in _FIRST_PERSON:
+            outer = _enclosing(units, src.idx)
             if outer is not None and outer is not unit and outer.speaker is not None:
                 unit.entity = outer.entity
                 unit.speaker = outer.speaker.model_copy(
                     update={"mention": mention, "resolution": "first-person"}
                 )
                 continue
-        elif word in _MALE_FEMALE or word in _PLURAL or word == "it":
-            entity = _antecedent(ctx, units[:i], src.idx, word)
-            resolution = "pronoun"
-        else:
-            linked = _linked_entity(ctx, unit.source_span, _name_tokens(src))
-            if linked is not None:
-                entity, kind = linked
-                resolution = _RESOLUTION_OF_KIND.get(kind, "named")
-            elif src.pos_ == "NOUN":
-                entity = _cataphoric(ctx, units, i)
-                resolution = "role"
+        elif src.lower_ in _HE_SHE or src.lower_ in _THEY_IT:
+            entity, resolution = _antecedent(ctx, units[:i], src.idx, src.lower_), "pronoun"
+        elif (linked := _linked_entity(ctx, src)) is not None:
+            entity, resolution = linked[0], _RESOLUTION_OF_KIND.get(linked[1], "named")
+        elif src.pos_ == "NOUN":
+            entity, resolution = _role_speaker(ctx, units, i), "role"
         if entity is None:
-            name = None if word in _PRONOUN_WORDS else mention.text
+            name = None if src.lower_ in _PRONOUNS else mention.text
             unit.speaker = Speaker(name=name, mention=mention, resolution="unresolved")
         else:
             unit.entity = entity
             unit.speaker = Speaker(
                 entity_id=entity.id, name=entity.name, mention=mention, resolution=resolution
             )
-
-
-_PRONOUN_WORDS = _FIRST_PERSON | _MALE_FEMALE | _PLURAL | {"it", "you"}
-
-
-def _cataphoric(ctx: _Context, units: list[Unit], i: int) -> Entity | None:
-    """A role nominal the article never ties to a name: the named person speaking next (same/next paragraph)."""
-    here = units[i].paragraph
-    for later in units[i + 1 :]:
-        if later.paragraph > here + 1:
-            return None
-        if later.source is None or later.source_span is None:
-            continue
-        linked = _linked_entity(ctx, later.source_span, _name_tokens(later.source))
-        if linked is not None and linked[1] in ("name", "alias") and linked[0].type in _PERSON_TYPES:
-            return linked[0]
-    return None
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -748,39 +849,35 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=text[start:end])
 
 
-def _fragments(ctx: _Context, unit: Unit) -> list[Span]:
+def _fragments(ctx: _Context, unit: _Unit) -> list[Span]:
     if unit.kind == "direct":
-        return [_span(ctx.text, s.start, s.end) for s in unit.spans]
-    pieces = sorted(list(unit.content) + [s.outer for s in unit.spans])
-    merged: list[list[int]] = []
-    for a, b in pieces:
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [_span(ctx.text, a, b) for a, b in merged]
+        pieces = [(s.start, s.end) for s in unit.spans]
+    else:
+        merged: list[list[int]] = []
+        for a, b in sorted(list(unit.content) + [s.outer for s in unit.spans]):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        pieces = [(a, b) for a, b in merged]
+    return [f for a, b in pieces if (f := _span(ctx.text, a, b)).end > f.start]
 
 
-def _sentence(ctx: _Context, start: int, end: int) -> str:
-    first = ctx.token_at(start)
-    last = ctx.token_at(max(start, end - 1))
-    if first is None or last is None:
-        return ctx.text[start:end]
-    return ctx.text[first.sent.start_char : last.sent.end_char].strip()
-
-
-def _to_quote(ctx: _Context, unit: Unit, article_id: str, n: int) -> Quote:
-    fragments = [f for f in _fragments(ctx, unit) if f.end > f.start]
+def _to_quote(ctx: _Context, unit: _Unit, article_id: str, n: int) -> Quote | None:
+    fragments = _fragments(ctx, unit)
+    if not fragments:
+        return None
+    points = [fragments[0].start, fragments[-1].end]
     cue = None
-    points = [f.start for f in fragments] + [f.end for f in fragments]
     if unit.cue is not None:
-        cue_end = unit.cue.idx + len(unit.cue.text)
-        if unit.cue.lower_ == "according" and unit.cue.i + 1 < len(ctx.doc):
-            nxt = ctx.doc[unit.cue.i + 1]
-            cue_end = nxt.idx + len(nxt.text) if nxt.lower_ == "to" else cue_end
-        cue = Span(start=unit.cue.idx, end=cue_end, text=ctx.text[unit.cue.idx : cue_end])
-        if not unit.colon:
+        last = unit.cue
+        if last.lower_ == "according" and last.i + 1 < len(ctx.doc) and ctx.doc[last.i + 1].lower_ == "to":
+            last = ctx.doc[last.i + 1]
+        cue = _span(ctx.text, unit.cue.idx, last.idx + len(last.text))
+        if not unit.cue_before:
             points += [cue.start, cue.end]
+    first, final = ctx.token_at(min(points)), ctx.token_at(max(points) - 1)
+    sentence = ctx.text[first.sent.start_char : final.sent.end_char] if first and final else fragments[0].text
     return Quote(
         id=f"{article_id}:q{n}",
         article_id=article_id,
@@ -790,22 +887,29 @@ def _to_quote(ctx: _Context, unit: Unit, article_id: str, n: int) -> Quote:
         speaker=unit.speaker or Speaker(resolution="unresolved"),
         cue=cue,
         paragraph_index=ctx.paragraph_at(fragments[0].start).index,
-        sentence=_sentence(ctx, min(points), max(points)),
+        sentence=sentence.strip(),
         quoted=[_span(ctx.text, s.start, s.end) for s in unit.spans],
     )
 
 
 def extract_quotes(doc: Doc, article_id: str, entities: list[Entity]) -> list[Quote]:
-    """Direct, partial and indirect quotations of a parsed body, with speakers linked to `entities`."""
+    """Direct, partial and indirect quotations of a parsed body, in text order, speakers linked to
+    `entities` (the entity extractor's output for the same text)."""
     ctx = _Context(doc, entities)
     if not ctx.paragraphs:
         return []
-    spans = scan_quote_marks(ctx.text, ctx.paragraphs)
-    units = _build_units(ctx, spans)
-    units = sorted(units + _indirect_units(ctx, units), key=lambda u: u.start)
+    ctx.set_spans(scan_quote_marks(ctx.text, ctx.paragraphs))
+    builder = _Builder(ctx)
+    for span in ctx.spans:
+        try:
+            builder.add(span)
+        except (IndexError, ValueError):  # one malformed span drops that span only
+            log.warning("%s: quotation at %d dropped", article_id, span.open_at, exc_info=True)
+    _attach_sources(ctx, builder.units)
+    units = sorted(builder.units + _indirect_units(ctx, builder.units), key=lambda u: u.start)
     _resolve_speakers(ctx, units)
-    quotes = []
+    quotes: list[Quote] = []
     for unit in units:
-        if any(s.end > s.start for s in unit.spans) or unit.content:
-            quotes.append(_to_quote(ctx, unit, article_id, len(quotes) + 1))
+        if (quote := _to_quote(ctx, unit, article_id, len(quotes) + 1)) is not None:
+            quotes.append(quote)
     return quotes

@@ -1,0 +1,249 @@
+"""The query side of summarize_claims: pure functions over extracted claims.
+
+Filters (article, claimant, query text, check-worthiness, attributed only), grouping by claimant, ranking and
+a short extractive summary. No parsing here: claims come from `extract.claims` through the index.
+
+Ranking, written down:
+- a claim's rank key is (-checkworthiness, article id, start offset): most check-worthy first, ties in
+  reading order;
+- groups are ordered by their best claim's key; the page is a window over the claims in that order
+  (group after group), so a group can continue on the next page;
+- the summary takes the best claim of each of the first SUMMARY_LINES groups, in group order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from .errors import BadArgument
+from .models import (
+    Claim,
+    Claimant,
+    ClaimantGroup,
+    ClaimCounts,
+    ClaimSummary,
+    DisputeLink,
+    Entity,
+)
+
+SUMMARY_LINES = 5
+SUMMARY_CLAIM_CHARS = 220  # a longer claim is cut at a word boundary and ends with "..."
+MAX_LIMIT = 40  # a claim with its evidence weighs ~400 tokens; a page stays well under the client's cap
+
+
+def claimant_key(claim: Claim) -> str:
+    """Claims of one canonical entity group together; otherwise the name as written, case-folded."""
+    c = claim.claimant
+    return f"id:{c.entity_id}" if c.entity_id else f"{c.kind}:{c.name.casefold()}"
+
+
+def rank_key(claim: Claim) -> tuple[float, str, int]:
+    return (-claim.checkworthiness, claim.article_id, claim.start)
+
+
+def matches_claimant(claim: Claim, needle: str) -> bool:
+    """An entity id equal to the needle, or a claimant name / mention containing it (case-insensitive)."""
+    c = claim.claimant
+    key = needle.casefold().strip()
+    if c.entity_id and c.entity_id.casefold() == key:
+        return True
+    if key in c.name.casefold():
+        return True
+    return bool(c.mention and key in c.mention.text.casefold())
+
+
+def matches_query(claim: Claim, needle: str) -> bool:
+    """Every word of the query occurs in the claim text or its evidence sentence (case-insensitive)."""
+    hay = f"{claim.text}\n{claim.evidence.text}".casefold()
+    return all(word in hay for word in needle.casefold().split())
+
+
+def filter_claims(
+    claims: Iterable[Claim],
+    *,
+    claimant: str | None = None,
+    claimant_ids: Iterable[str] = (),
+    query: str | None = None,
+    min_checkworthiness: float = 0.0,
+    include_unattributed: bool = False,
+) -> list[Claim]:
+    """The claims that pass every filter. `claimant_ids` (e.g. a resolved entity and its aliases' ids)
+    match by id; `claimant` matches by id or name as in `matches_claimant`; either one suffices."""
+    ids = set(claimant_ids)
+    out = []
+    for claim in claims:
+        if not include_unattributed and not claim.attributed:
+            continue
+        if claim.checkworthiness < min_checkworthiness:
+            continue
+        if claimant or ids:
+            by_id = bool(ids) and claim.claimant.entity_id in ids
+            if not by_id and not (claimant and matches_claimant(claim, claimant)):
+                continue
+        if query and not matches_query(claim, query):
+            continue
+        out.append(claim)
+    return out
+
+
+def group_claims(claims: Iterable[Claim]) -> list[tuple[str, list[Claim]]]:
+    """(claimant key, claims best first), groups ordered by their best claim."""
+    groups: dict[str, list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault(claimant_key(claim), []).append(claim)
+    for members in groups.values():
+        members.sort(key=rank_key)
+    return sorted(groups.items(), key=lambda kv: rank_key(kv[1][0]))
+
+
+def shorten(text: str, limit: int = SUMMARY_CLAIM_CHARS) -> str:
+    """The claim's words for a summary line: white space collapsed, a leading complementizer ("that ...")
+    dropped, cut at a word boundary after `limit` characters."""
+    text = " ".join(text.split())
+    if text.startswith("that ") and len(text) > 5:
+        text = text[5:]
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return f"{cut}..."
+
+
+def summary_line(claim: Claim) -> str:
+    """'Claimant: claim text [hedged: could; disputed by some commentators]' — every part from the text."""
+    notes = []
+    if claim.certainty != "unhedged":
+        words = ", ".join(dict.fromkeys(c.text for c in claim.certainty_cues))
+        notes.append(f"{claim.certainty}: {words}" if words else claim.certainty)
+    if claim.disputed_by:
+        names = ", ".join(dict.fromkeys(d.by.name for d in claim.disputed_by))
+        notes.append(f"disputed by {names}")
+    if claim.disputes:
+        notes.append("disputes an earlier claim")
+    tail = f" [{'; '.join(notes)}]" if notes else ""
+    return f"{claim.claimant.name}: {shorten(claim.text)}{tail}"
+
+
+def dispute_links(claims: Iterable[Claim]) -> list[DisputeLink]:
+    out = []
+    for claim in claims:
+        for dispute in claim.disputed_by:
+            out.append(
+                DisputeLink(
+                    claim_id=claim.id,
+                    article_id=claim.article_id,
+                    claimant=claim.claimant.name,
+                    claim=claim.text,
+                    disputed_by=dispute.by.name,
+                    sentence=dispute.sentence,
+                    counter_claim_id=dispute.claim_id,
+                    argument=dispute.argument.text if dispute.argument else None,
+                )
+            )
+    return out
+
+
+def count_claims(claims: list[Claim]) -> ClaimCounts:
+    return ClaimCounts(
+        claims=len(claims),
+        attributed=sum(c.attributed for c in claims),
+        unattributed=sum(not c.attributed for c in claims),
+        claimants=len({claimant_key(c) for c in claims}),
+        disputed=sum(c.disputed for c in claims),
+        hedged=sum(c.certainty == "hedged" for c in claims),
+        conditional=sum(c.certainty == "conditional" for c in claims),
+        by_type=dict(Counter(c.type for c in claims).most_common()),
+        by_stance=dict(Counter(c.stance for c in claims).most_common()),
+        articles=len({c.article_id for c in claims}),
+    )
+
+
+def decode_offset(cursor: str | None) -> int:
+    if cursor in (None, ""):
+        return 0
+    if not str(cursor).isdigit():
+        raise BadArgument("cursor", "not a cursor this server returned; omit it to start from the first page")
+    return int(str(cursor))
+
+
+def summarize_claims(
+    claims_by_article: Mapping[str, list[Claim]],
+    *,
+    article_id: str | None = None,
+    claimant: str | None = None,
+    claimant_ids: Iterable[str] = (),
+    query: str | None = None,
+    min_checkworthiness: float = 0.0,
+    include_unattributed: bool = False,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> ClaimSummary:
+    """Claims of one article (or of all given articles), filtered, grouped by claimant and ranked.
+
+    `claims_by_article` maps article id -> that article's claims (claimant ids already corpus ids, see
+    `relink_claims`). `article_id` only labels the answer; pass just that article's claims.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadArgument("limit", f"must be between 1 and {MAX_LIMIT}, got {limit}")
+    if not 0.0 <= min_checkworthiness <= 1.0:
+        raise BadArgument("min_checkworthiness", f"must be between 0 and 1, got {min_checkworthiness}")
+    offset = decode_offset(cursor)
+    everything = [c for aid in sorted(claims_by_article) for c in claims_by_article[aid]]
+    chosen = filter_claims(
+        everything,
+        claimant=claimant,
+        claimant_ids=claimant_ids,
+        query=query,
+        min_checkworthiness=min_checkworthiness,
+        include_unattributed=include_unattributed,
+    )
+    groups = group_claims(chosen)
+    ordered = [c for _, members in groups for c in members]
+    page_ids = {c.id for c in ordered[offset : offset + limit]}
+    page_groups = []
+    for _, members in groups:
+        on_page = [c for c in members if c.id in page_ids]
+        if on_page:
+            page_groups.append(
+                ClaimantGroup(
+                    claimant=members[0].claimant,
+                    total=len(members),
+                    top_checkworthiness=members[0].checkworthiness,
+                    claims=on_page,
+                )
+            )
+    end = min(len(ordered), offset + limit)
+    return ClaimSummary(
+        article_id=article_id,
+        summary=[summary_line(members[0]) for _, members in groups[:SUMMARY_LINES]],
+        groups=page_groups,
+        disputes=dispute_links(c for g in page_groups for c in g.claims),
+        counts=count_claims(chosen),
+        total=len(ordered),
+        next_cursor=str(end) if end < len(ordered) else None,
+    )
+
+
+def relink_claims(
+    claims: list[Claim], links: Mapping[tuple[str, str], str], by_id: Mapping[str, Entity]
+) -> list[Claim]:
+    """Article-level claimant ids (claims and their disputes) become corpus entity ids and names."""
+
+    def relink(article_id: str, claimant: Claimant) -> Claimant:
+        if claimant.entity_id is None:
+            return claimant
+        corpus_id = links.get((article_id, claimant.entity_id), claimant.entity_id)
+        entity = by_id.get(corpus_id)
+        return claimant.model_copy(
+            update={"entity_id": corpus_id, "name": entity.name if entity else claimant.name}
+        )
+
+    out = []
+    for claim in claims:
+        disputes = [d.model_copy(update={"by": relink(claim.article_id, d.by)}) for d in claim.disputed_by]
+        out.append(
+            claim.model_copy(
+                update={"claimant": relink(claim.article_id, claim.claimant), "disputed_by": disputes}
+            )
+        )
+    return out

@@ -1,0 +1,1105 @@
+"""Claims of one parsed article: attributed propositions (claimant + cue + content), disputes between them,
+and the article's own factual assertions (kept with `attributed=False`; the query side shows them only on
+request).
+
+Built on `attribution.find_attributions` (cue, source and content spans) and `quotes.extract_quotes`
+(speakers resolved to entities). What this module adds, rule by rule:
+
+- reports (`reports`): quoted attributions, unquoted ones whose cue is a reporting verb (ratio >=
+  REPORT_RATIO), and two claim patterns: a claim noun with its that-clause ("Mr Putin's demand that ...",
+  CLAIM_NOUN_CUES, the possessor is the source) and a reporting verb relaying such a noun ("he reaffirmed
+  [Mr Putin's demand that ...]"). A weak cue (ratio < REPORT_RATIO) next to quotation marks counts only
+  when the quote finder took the same cue; a content of one word is a parse slip and dropped.
+- claimant: the matching quote's speaker (same cue), else the source phrase linked to the entity whose
+  mention holds its head word, else an unnamed group as written ("some military experts"); a plural
+  phrase is never one person; a pronoun no quote resolved takes the claimant of the nearest earlier claim
+  that fits it (he/she a person, it an organisation or place, they an entity or group).
+- content: the quote's fragments when a quote has the same cue (every piece of a split or multi-sentence
+  quotation), else the attribution's runs; a dispute clause inside it is cut off (see disputes).
+- stance: from the cue's lemma (STANCE_LEMMAS; "call for/on" demands, "call X Y" describes), else "asserts".
+- certainty: "conditional" when the content holds a condition (if, unless, as long as...; an "if" that opens
+  the content itself is a question), else "hedged" when the content or the cue holds a hedge (could, may,
+  feasible, reportedly, I think..., or a hedging cue verb such as "suggest"), else "unhedged"; the deciding
+  words are kept with their offsets.
+- type (`type_of`), the first that fires on the content: quantity (money, percent, measure, a number in
+  digits), causal, prediction (future forms; a modal under a predicting cue), demand, comparison, opinion
+  (evaluative words, a believing cue), a bare modal (prediction), a past-tense head (event), else statement.
+- disputes: a dispute expression (DISPUTE_LEMMAS, "cast doubt on", "take issue with"...) whose object is an
+  anaphor ("this", "the claim") disputes the nearest earlier claim: in the same sentence before the
+  expression, else the last claim of the preceding sentences (at most DISPUTE_WINDOW back). Its subject is
+  the disputer; an "arguing that ..." / "citing ..." clause attached to it is the counter-argument, kept as
+  a claim of the disputer that `disputes` and `responds_to` the disputed claim.
+- replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
+  claim of another claimant within DISPUTE_WINDOW sentences.
+- nesting: a claim whose cue lies inside another claim's content gets the smallest such claim as
+  `parent_id`; both are kept whole (the outer content still holds the inner words), one cue never gives two
+  claims, and two quotes the quote finder gave for one cue become one claim with every fragment.
+- unattributed: a sentence with no claim, cue or dispute in it, a finite verb, MIN_SENTENCE_WORDS words or
+  more and no question mark is a claim of "the article".
+- check-worthiness: `checkworthiness.score_sentence` on the content, with the named-source, disputed and
+  entity-count flags from this extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..models import (
+    Claim,
+    Claimant,
+    ClaimantResolution,
+    ClaimCertainty,
+    ClaimForm,
+    ClaimStance,
+    ClaimType,
+    Dispute,
+    Entity,
+    Quote,
+    Span,
+    Speaker,
+)
+from .attribution import (
+    QUOTE_MARKS,
+    REPORT_RATIO,
+    Attribution,
+    default_lexicon,
+    find_attributions,
+    runs,
+    subject_of,
+)
+from .checkworthiness import score_sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
+
+CLAIM_EXTRACTOR_VERSION = "claims-1"
+
+CharSpan = tuple[int, int]
+
+
+def lexicon(words: str) -> frozenset[str]:
+    """A word list written as one space-separated string."""
+    return frozenset(words.split())
+
+
+# -- stance ---------------------------------------------------------------------------------------
+
+STANCE_LEMMAS: dict[str, ClaimStance] = {
+    **dict.fromkeys(lexicon("claim allege contend assert maintain insist purport"), "claims"),
+    **dict.fromkeys(lexicon("warn caution threaten alert"), "warns"),
+    **dict.fromkeys(lexicon("predict forecast project anticipate expect"), "predicts"),
+    **dict.fromkeys(lexicon("deny refute reject dismiss"), "denies"),
+    **dict.fromkeys(
+        lexicon("dispute question challenge contest doubt rebut contradict disagree counter"), "disputes"
+    ),
+    **dict.fromkeys(lexicon("argue reason"), "argues"),
+    **dict.fromkeys(lexicon("admit concede acknowledge confess grant"), "concedes"),
+    **dict.fromkeys(lexicon("promise pledge vow guarantee swear commit"), "promises"),
+    **dict.fromkeys(lexicon("demand urge"), "demands"),
+    **dict.fromkeys(lexicon("believe think feel suspect fear hope worry reckon"), "believes"),
+    **dict.fromkeys(
+        lexicon("report reveal disclose announce find show learn confirm estimate indicate calculate"),
+        "reports",
+    ),
+    **dict.fromkeys(lexicon("ask wonder inquire"), "asks"),
+    **dict.fromkeys(lexicon("describe characterize characterise label brand dub"), "describes"),
+}
+# "call for", "call on" demand; "call X Y" describes.
+_CALL_DEMAND = re.compile(r"\bcall(?:s|ed|ing)? (?:for|on|upon)\b", re.IGNORECASE)
+
+
+def stance_of(cue: DocSpan | None) -> ClaimStance:
+    """The stance named by the cue: the first token whose lemma is in STANCE_LEMMAS, else "asserts"."""
+    if cue is None:
+        return "asserts"
+    if _CALL_DEMAND.search(cue.text + " " + cue.doc[cue.end : cue.end + 1].text):
+        return "demands"
+    for token in cue:
+        lemma = token.lemma_.lower()
+        if lemma == "call":
+            return "describes"
+        if lemma in STANCE_LEMMAS:
+            return STANCE_LEMMAS[lemma]
+    return "asserts"
+
+
+# -- certainty ------------------------------------------------------------------------------------
+
+# Words that hedge the content they occur in. "would" is left out: in reported speech it is mostly the
+# past of "will" ("he said he would resign"). Modals count only as auxiliaries (tag MD).
+HEDGE_MODALS = frozenset({"could", "may", "might"})
+HEDGE_WORDS = lexicon(
+    "feasible possible possibly perhaps maybe probably likely unlikely potentially reportedly allegedly "
+    "apparently seemingly supposedly presumably purportedly arguably conceivably plausibly approximately "
+    "roughly"
+)
+HEDGE_VERB_LEMMAS = frozenset({"seem", "appear"})  # "seems to", "appears to"
+# A first-person opinion verb with its subject: "I think", "we believe".
+_FIRST_PERSON_HEDGE = re.compile(
+    r"\b(?:I|we)\s+(?:think|believe|guess|suppose|suspect|feel|reckon|expect)\b", re.IGNORECASE
+)
+# Cue verbs that hedge what they report.
+HEDGING_CUE_LEMMAS = lexicon(
+    "suggest speculate believe think guess suspect estimate hint imply reckon suppose assume"
+)
+CONDITION_MARKERS = frozenset({"if", "unless"})
+_CONDITION_PHRASES = re.compile(
+    r"\b(?:provided that|as long as|on condition that|in the event that|only if)\b", re.IGNORECASE
+)
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    return Span(start=start, end=end, text=doc.text[start:end])
+
+
+def tokens_in(doc: Doc, fragments: Iterable[tuple[int, int]]) -> list[Token]:
+    out: list[Token] = []
+    for start, end in fragments:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is not None:
+            out.extend(span)
+    return out
+
+
+def certainty_of(
+    doc: Doc, fragments: list[tuple[int, int]], cue: DocSpan | None
+) -> tuple[ClaimCertainty, list[Span]]:
+    """Certainty of the content and the words that decided it (see the module docstring)."""
+    tokens = tokens_in(doc, fragments)
+    inside = {t.i for t in tokens}
+    # "asked if he had met Trump": an "if" marking the content's own head opens a question, not a condition
+    conditions = [
+        t
+        for t in tokens
+        if t.lower_ in CONDITION_MARKERS
+        and t.dep_ in ("mark", "advmod", "prep")
+        and not (t.head.i in inside and t.head.head.i not in inside)
+    ]
+    cond_spans = [_span(doc, t.idx, t.idx + len(t)) for t in conditions]
+    for start, end in fragments:
+        for m in _CONDITION_PHRASES.finditer(doc.text, start, end):
+            cond_spans.append(_span(doc, m.start(), m.end()))
+    if cond_spans:
+        return "conditional", sorted(cond_spans, key=lambda s: s.start)
+    hedges: list[Span] = []
+    for t in tokens:
+        low = t.lower_
+        if (
+            (low in HEDGE_MODALS and t.tag_ == "MD")
+            or low in HEDGE_WORDS
+            or (
+                t.lemma_.lower() in HEDGE_VERB_LEMMAS
+                and t.pos_ in ("VERB", "AUX")
+                and any(c.dep_ == "xcomp" for c in t.children)
+            )
+        ):
+            hedges.append(_span(doc, t.idx, t.idx + len(t)))
+    for start, end in fragments:
+        for m in _FIRST_PERSON_HEDGE.finditer(doc.text, start, end):
+            hedges.append(_span(doc, m.start(), m.end()))
+    if cue is not None:
+        for t in cue:
+            if t.lemma_.lower() in HEDGING_CUE_LEMMAS:
+                hedges.append(_span(doc, t.idx, t.idx + len(t)))
+    if hedges:
+        unique = {(s.start, s.end): s for s in hedges}
+        return "hedged", sorted(unique.values(), key=lambda s: s.start)
+    return "unhedged", []
+
+
+# -- claim type -----------------------------------------------------------------------------------
+
+_QUANTITY_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY"})
+_CAUSAL = re.compile(
+    r"\b(?:because|due to|as a result|in response to|a response to|in retaliation|led to|leads? to|"
+    r"caused|causes|causing|resulted in|results? in|blamed|thanks to|owing to|therefore|triggered|prompted|"
+    r"the result of|the reason)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|won't|shall|(?:is|are|am|was|were) going to|(?:is|are) (?:set|expected|likely|due) to|"
+    r"next (?:year|month|week|decade|spring|summer|autumn|fall|winter)|in the coming)\b|'ll\b",
+    re.IGNORECASE,
+)
+_DEMAND = re.compile(r"\b(?:must|should|ought to|need to|needs to|has to|have to)\b", re.IGNORECASE)
+_COMPARISON = re.compile(
+    r"\b(?:more than|less than|fewer than|compared (?:with|to)|than|record|largest|biggest|highest|lowest|"
+    r"smallest|fastest|worst|best)\b",
+    re.IGNORECASE,
+)
+# Evaluative words: a content built on one of them gives an opinion rather than a checkable fact.
+_OPINION = re.compile(
+    r"\b(?:I think|I believe|I feel|in my (?:view|opinion)|mistake|dangerous|disaster|disgrace|shameful|"
+    r"unacceptable|outrageous|ridiculous|absurd|terrible|horrible|great|wonderful|fantastic|excellent|"
+    r"strong person|weak|wrong|right thing|good|bad|best interest|important|serious|irresponsible|"
+    r"reckless|unfair|fair|legitimate|illegitimate|obvious|clear that)\b",
+    re.IGNORECASE,
+)
+_DEMAND_STANCES = frozenset({"demands"})
+_PREDICT_STANCES = frozenset({"predicts", "warns", "promises"})
+
+
+def _first(pattern: re.Pattern[str], doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
+    for start, end in fragments:
+        m = pattern.search(doc.text, start, end)
+        if m:
+            return m.group(0)
+    return None
+
+
+def _quantity(doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
+    """A money, percent or measure entity, or a number written in digits that is not part of a date."""
+    for ent in doc.ents:
+        inside = any(start <= ent.start_char and ent.end_char <= end for start, end in fragments)
+        if not inside:
+            continue
+        if ent.label_ in _QUANTITY_LABELS:
+            return ent.text
+        if ent.label_ == "CARDINAL" and any(ch.isdigit() for ch in ent.text):
+            return ent.text
+    return None
+
+
+def _content_head(tokens: list[Token]) -> Token | None:
+    """The token of the content whose head lies outside it (the first such, in text order)."""
+    inside = {t.i for t in tokens}
+    for t in tokens:
+        if (t.head.i not in inside or t.head.i == t.i) and t.pos_ in ("VERB", "AUX"):
+            return t
+    return next((t for t in tokens if t.pos_ in ("VERB", "AUX")), None)
+
+
+def _past_event(tokens: list[Token]) -> str | None:
+    head = _content_head(tokens)
+    if head is None:
+        return None
+    if head.tag_ == "VBD":
+        return head.text
+    if head.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux" for c in head.children):
+        return head.text
+    return None
+
+
+def type_of(doc: Doc, fragments: list[tuple[int, int]], stance: ClaimStance) -> tuple[ClaimType, str | None]:
+    """The claim type and the words that decided it (rules in the order of the module docstring)."""
+    if hit := _quantity(doc, fragments):
+        return "quantity", hit
+    if hit := _first(_CAUSAL, doc, fragments):
+        return "causal", hit
+    tokens = tokens_in(doc, fragments)
+    modal = next((t.text for t in tokens if t.lower_ in HEDGE_MODALS and t.tag_ == "MD"), None)
+    if hit := _first(_FUTURE, doc, fragments) or (modal if stance in _PREDICT_STANCES else None):
+        return "prediction", hit
+    if stance in _DEMAND_STANCES:
+        return "demand", None
+    if hit := _first(_DEMAND, doc, fragments):
+        return "demand", hit
+    if hit := _first(_COMPARISON, doc, fragments):
+        return "comparison", hit
+    if hit := _first(_OPINION, doc, fragments):
+        return "opinion", hit
+    if stance == "believes":
+        return "opinion", None
+    if modal:
+        return "prediction", modal
+    if hit := _past_event(tokens):
+        return "event", hit
+    return "statement", None
+
+
+# -- disputes -------------------------------------------------------------------------------------
+
+DISPUTE_LEMMAS = lexicon(
+    "dispute deny reject question challenge contest doubt refute rebut contradict dismiss disagree debunk"
+)
+# Noun + preposition after a light verb: "cast doubt on", "take issue with", "pour cold water on".
+DISPUTE_NOUNS = {"doubt": "on", "issue": "with", "water": "on", "question": "into"}
+ANAPHORS = frozenset({"this", "that", "these", "those", "it"})
+CLAIM_NOUNS = lexicon(
+    "claim assertion suggestion idea account argument statement allegation view notion characterization "
+    "characterisation figure estimate report version theory narrative contention assessment"
+)
+ARGUMENT_LEMMAS = frozenset(
+    {
+        "argue",
+        "cite",
+        "say",
+        "point",
+        "note",
+        "suggest",
+        "insist",
+        "claim",
+        "contend",
+        "add",
+        "explain",
+        "saying",
+    }
+)
+DISPUTE_WINDOW = 2  # sentences back from the dispute in which the disputed claim may lie
+
+
+def _is_anaphor(token: Token) -> bool:
+    """'this', 'it', 'the claim', 'these claims', 'such assertions' -- not 'Putin's claim', not a relative
+    'that', not a phrase that says what it points at ('those who ...', 'this kind of ...')."""
+    if any(c.dep_ in ("relcl", "acl", "prep") for c in token.children):
+        return False
+    if token.lower_ in ANAPHORS and token.pos_ in ("PRON", "DET") and token.tag_ != "WDT":
+        return True
+    if token.lemma_.lower() in CLAIM_NOUNS:
+        dets = [c for c in token.children if c.dep_ in ("det", "amod", "predet")]
+        possessive = any(c.dep_ == "poss" for c in token.children)
+        return not possessive and any(
+            d.lower_ in ("this", "that", "these", "those", "the", "such") for d in dets
+        )
+    return False
+
+
+def _pobj(token: Token, prep: str) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == prep:
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def dispute_target(token: Token) -> tuple[Token, Token] | None:
+    """(the disputing verb, its anaphoric object) when `token` opens a dispute expression, else None."""
+    lemma = token.lemma_.lower()
+    if token.dep_ == "relcl":  # 'information that contradicts it': the clause describes a noun
+        return None
+    if token.pos_ == "VERB" and lemma in DISPUTE_LEMMAS:
+        for child in token.children:
+            if child.dep_ in ("dobj", "nsubjpass") and _is_anaphor(child):
+                return token, child
+        for prep in ("with", "on", "about"):
+            obj = _pobj(token, prep)
+            if obj is not None and _is_anaphor(obj):
+                return token, obj
+    if token.pos_ == "NOUN" and lemma in DISPUTE_NOUNS and token.dep_ in ("dobj", "pobj", "nsubjpass"):
+        verb = token.head if token.dep_ != "pobj" else token.head.head
+        for holder in (token, verb):
+            obj = _pobj(holder, DISPUTE_NOUNS[lemma])
+            if obj is not None and _is_anaphor(obj):
+                return verb, obj
+    return None
+
+
+def _disputer(verb: Token) -> Token | None:
+    """The subject of the disputing verb, or the agent of a passive one ('disputed by experts')."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def noun_phrase(token: Token) -> tuple[int, int]:
+    """Char span of a noun phrase: the token's subtree without relative clauses, appositions and
+    trailing punctuation."""
+    drop = {
+        t.i
+        for c in token.children
+        if c.dep_ in ("relcl", "acl", "appos", "punct", "cc", "conj") and c.i > token.i
+        for t in c.subtree
+    }
+    keep = [t for t in token.subtree if t.i not in drop]
+    first = min(keep, key=lambda t: t.i)
+    last = max(
+        (t for t in keep if t.i <= max(token.i, first.i) or t.i - 1 in {k.i for k in keep}), key=lambda t: t.i
+    )
+    return first.idx, last.idx + len(last)
+
+
+def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
+    """A counter-argument clause on the disputing verb: 'arguing that X' (X), 'citing Y' (Y)."""
+    for child in verb.children:
+        if child.dep_ not in ("advcl", "conj", "xcomp") or child.lemma_.lower() not in ARGUMENT_LEMMAS:
+            continue
+        comp = next((g for g in child.children if g.dep_ in ("ccomp", "dobj", "xcomp")), None)
+        if comp is None:
+            continue
+        tokens = [
+            t
+            for t in comp.subtree
+            if not (t.dep_ == "mark" and t.head.i == comp.i and t.i == comp.left_edge.i)
+        ]
+        while tokens and tokens[-1].is_punct:
+            tokens.pop()
+        if tokens:
+            return child, (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+    return None
+
+
+# -- claimants ------------------------------------------------------------------------------------
+
+_MENTION_RESOLUTION: dict[str, ClaimantResolution] = {
+    "name": "named",
+    "alias": "alias",
+    "demonym": "named",
+    "role": "role",
+}
+PRONOUNS = lexicon("he she they it we i you him her them us me who")
+UNNAMED = "(unnamed source)"
+ARTICLE = Claimant(name="the article", kind="article", resolution="article")
+
+
+def mention_index(entities: list[Entity]) -> list[tuple[int, int, Entity, str]]:
+    """(start, end, entity, mention kind) for every mention, shortest first (the most specific wins)."""
+    rows = [(m.start, m.end, e, m.kind) for e in entities for m in e.mentions or []]
+    return sorted(rows, key=lambda r: (r[1] - r[0], r[0]))
+
+
+def entity_at(
+    index: list[tuple[int, int, Entity, str]], head: Token, span: tuple[int, int]
+) -> tuple[Entity, str] | None:
+    """The entity mentioned by the source phrase: a mention holding its head word, else one inside it."""
+    for start, end, entity, kind in index:
+        if start <= head.idx < end:
+            return entity, kind
+    for start, end, entity, kind in index:
+        if span[0] <= start and end <= span[1] and head.i == head.doc.char_span(start, end, "expand").root.i:
+            return entity, kind
+    return None
+
+
+def group_name(doc: Doc, span: tuple[int, int]) -> str:
+    """An unnamed source as written, with a sentence-initial capital lowered ('Some experts' -> 'some
+    experts'), unless the word is a proper noun."""
+    text = doc.text[span[0] : span[1]]
+    first = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if (
+        first is not None
+        and len(first)
+        and first[0].is_sent_start
+        and first[0].pos_ != "PROPN"
+        and text[:1].isupper()
+    ):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+GROUP_DETERMINERS = lexicon("some many several other few most all both various numerous")
+
+
+def unnamed(doc: Doc, span: CharSpan, head: Token, mention: Span) -> Claimant:
+    """An unnamed source as written: a group when plural ('some military experts', 'critics') or
+    collective by its determiner, else one unnamed person or body ('a spokesman', 'the minister')."""
+    plural = head.tag_ in ("NNS", "NNPS") or any(c.lower_ in GROUP_DETERMINERS for c in head.children)
+    return Claimant(
+        name=group_name(doc, span),
+        kind="group" if plural else "unnamed",
+        mention=mention,
+        resolution="as-written",
+    )
+
+
+def claimant_from_source(
+    doc: Doc, source: tuple[int, int] | None, head_i: int | None, index: list[tuple[int, int, Entity, str]]
+) -> Claimant:
+    """A claimant from a source phrase: a known entity, an unnamed group, or unresolved."""
+    if source is None or head_i is None:
+        return Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
+    head = doc[head_i]
+    mention = Span(start=source[0], end=source[1], text=doc.text[source[0] : source[1]])
+    found = entity_at(index, head, source)
+    if found is not None:
+        entity, kind = found
+        return Claimant(
+            entity_id=entity.id,
+            name=entity.name,
+            kind="entity",
+            mention=mention,
+            resolution=_MENTION_RESOLUTION.get(kind, "named"),
+        )
+    if head.lower_ in PRONOUNS:
+        return Claimant(name=mention.text, kind="unresolved", mention=mention, resolution="unresolved")
+    return unnamed(doc, source, head, mention)
+
+
+def claimant_from_speaker(doc: Doc, speaker: Speaker, types: dict[str, str]) -> Claimant:
+    """The quote finder's speaker as a claimant. A plural source phrase ('some economists', 'they') is a
+    group and never one person, whatever entity it was linked to."""
+    mention = speaker.mention
+    head = doc.char_span(mention.start, mention.end, alignment_mode="expand") if mention else None
+    root = head.root if head is not None and len(head) else None
+    plural = root is not None and (root.tag_ in ("NNS", "NNPS") or root.lower_ in ("they", "them"))
+    if speaker.entity_id and not (plural and types.get(speaker.entity_id) == "PERSON"):
+        return Claimant(
+            entity_id=speaker.entity_id,
+            name=speaker.name or "",
+            kind="entity",
+            mention=mention,
+            resolution=speaker.resolution,
+        )
+    if mention is None or root is None:
+        return Claimant(
+            name=speaker.name or UNNAMED, kind="unresolved", mention=mention, resolution="unresolved"
+        )
+    if root.lower_ in PRONOUNS or root.pos_ == "PRON":
+        return Claimant(name=mention.text, kind="unresolved", mention=mention, resolution="unresolved")
+    return unnamed(doc, (mention.start, mention.end), root, mention)
+
+
+# -- assembly -------------------------------------------------------------------------------------
+
+REPLY_LEMMAS = frozenset({"respond", "reply", "retort", "counter", "answer", "rebut"})
+REPLY_WITH_BACK = frozenset({"hit", "fire", "push", "strike"})  # only as 'hit back', 'fired back'
+
+
+def _is_reply(cue: Token) -> bool:
+    lemma = cue.lemma_.lower()
+    if lemma in REPLY_WITH_BACK:
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in cue.children)
+    return lemma in REPLY_LEMMAS
+
+
+MIN_SENTENCE_WORDS = 5  # shorter sentences never become unattributed claims
+MIN_CONTENT_WORDS = 2  # an attribution whose content is one word ('in what they call') is a parse slip
+_WORD = re.compile(r"\w+")
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass
+class _DisputeDraft:
+    by: Claimant
+    cue: CharSpan
+    sentence: CharSpan
+    counter: int | None
+    argument: CharSpan | None
+
+
+@dataclass
+class _Draft:
+    """A claim before ids, features and links are fixed."""
+
+    cue: CharSpan | None
+    cue_token: int | None
+    content: list[CharSpan]
+    sentence: CharSpan
+    form: ClaimForm
+    claimant: Claimant
+    attributed: bool = True
+    quote_id: str | None = None
+    stance: ClaimStance | None = None  # set for counter-claims, else read from the cue
+    parent: int | None = None
+    disputes: set[int] = field(default_factory=set)
+    responds_to: set[int] = field(default_factory=set)
+    disputed_by: list[_DisputeDraft] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.content[-1][1]
+
+
+def _overlap(a: Iterable[CharSpan], b: Iterable[CharSpan]) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def _sentence_of(doc: Doc, start: int, end: int) -> CharSpan:
+    """The sentence(s) covering [start, end), trailing white space left out."""
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    last = doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
+    s = first.sent.start_char if first is not None else start
+    e = last.sent.end_char if last is not None else end
+    while e > s and doc.text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _form(doc: Doc, content: list[CharSpan], quoted: bool) -> ClaimForm:
+    """direct when the content is all inside quotation marks, partial when only some is, else indirect."""
+    if not quoted:
+        return "indirect"
+    text = doc.text[content[0][0] : content[-1][1]].strip()
+    return "direct" if text[:1] in QUOTE_MARKS and text.rstrip(".,")[-1:] in QUOTE_MARKS else "partial"
+
+
+def _match_quote(attribution: Report, quotes: list[Quote]) -> Quote | None:
+    """The quote with the same cue (a quote under another cue is another speech act, even nested)."""
+    for quote in quotes:
+        if quote.cue is not None and _overlap([attribution.cue], [(quote.cue.start, quote.cue.end)]):
+            return quote
+    return None
+
+
+def _union(spans: list[CharSpan]) -> list[CharSpan]:
+    """Sorted spans with overlapping ones merged."""
+    out: list[CharSpan] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _disputed_clause(verb: Token) -> set[int]:
+    """The tokens of the clause a dispute expression opens ('although some experts have cast doubt on
+    this, citing ...'), with its leading mark and comma."""
+    tokens = {t.i for t in verb.subtree}
+    left = min(tokens)
+    doc = verb.doc
+    while left > verb.sent.start and doc[left - 1].is_punct and doc[left - 1].text in ",;—–-":
+        left -= 1
+        tokens.add(left)
+    return tokens
+
+
+def _attributed_drafts(
+    doc: Doc,
+    attributions: list[Report],
+    quotes: list[Quote],
+    index: list[tuple[int, int, Entity, str]],
+    cut: list[set[int]],
+) -> list[_Draft]:
+    types = {e.id: e.type for _, _, e, _ in index}
+    drafts: list[_Draft] = []
+    for a in attributions:
+        content_tokens = set(a.content_tokens)
+        for clause in cut:
+            if a.cue_token not in clause and content_tokens & clause and min(content_tokens) < min(clause):
+                content_tokens -= clause
+        content = runs(doc, content_tokens) if content_tokens != set(a.content_tokens) else list(a.content)
+        if not content:
+            continue
+        quote = _match_quote(a, quotes)
+        if quote is None and a.ratio < REPORT_RATIO and a.kind not in ("noun", "relay"):
+            continue  # a weak cue next to quotation marks counts only when the quote finder took it too
+        if len(_WORD.findall(" ".join(doc.text[s:e] for s, e in content))) < MIN_CONTENT_WORDS:
+            continue
+        claimant = (
+            claimant_from_speaker(doc, quote.speaker, types)
+            if quote is not None
+            else claimant_from_source(doc, a.source, a.source_head, index)
+        )
+        if quote is not None and content == list(a.content):
+            # the quotation knows every fragment of a quote split by its cue or running over sentences
+            content = [(f.start, f.end) for f in quote.fragments]
+        form: ClaimForm = quote.kind if quote is not None else _form(doc, content, a.is_quoted)
+        drafts.append(
+            _Draft(
+                cue=a.cue,
+                cue_token=a.cue_token,
+                content=content,
+                sentence=_sentence_of(doc, min(a.cue[0], content[0][0]), max(a.cue[1], content[-1][1])),
+                form=form,
+                claimant=claimant,
+                quote_id=quote.id if quote is not None else None,
+            )
+        )
+    return drafts
+
+
+def _quote_drafts(
+    doc: Doc, quotes: list[Quote], drafts: list[_Draft], index: list[tuple[int, int, Entity, str]]
+) -> list[_Draft]:
+    """Quotes no attribution covers (a quotation continued in the next paragraph, a cue the parse missed)."""
+    types = {e.id: e.type for _, _, e, _ in index}
+    out = []
+    taken = {d.quote_id for d in drafts if d.quote_id}
+    for quote in quotes:
+        frags = [(f.start, f.end) for f in quote.fragments]
+        if quote.id in taken or not frags:
+            continue
+        if any(_overlap(d.content, frags) for d in drafts):
+            continue
+        cue = (quote.cue.start, quote.cue.end) if quote.cue is not None else None
+        if cue and any(_overlap(frags, [d.cue]) and _overlap(d.content, [cue]) for d in drafts if d.cue):
+            continue  # the inner verb of a report read as a report of its own (see reports)
+        same = next((d for d in [*drafts, *out] if cue and d.cue and _overlap([d.cue], [cue])), None)
+        if same is not None:  # one speech act the quote finder split in two: one claim, every fragment
+            same.content = _union(same.content + frags)
+            same.sentence = _sentence_of(
+                doc, min(same.sentence[0], same.start), max(same.sentence[1], same.end)
+            )
+            continue
+        cue_tok = doc.char_span(cue[0], cue[1], alignment_mode="expand") if cue else None
+        span = [*frags, cue] if cue else frags
+        out.append(
+            _Draft(
+                cue=cue,
+                cue_token=cue_tok.root.i if cue_tok is not None else None,
+                content=frags,
+                sentence=_sentence_of(doc, min(s for s, _ in span), max(e for _, e in span)),
+                form=quote.kind,
+                claimant=claimant_from_speaker(doc, quote.speaker, types),
+                quote_id=quote.id,
+            )
+        )
+    return out
+
+
+def _unattributed_drafts(doc: Doc, drafts: list[_Draft], blocked: set[int]) -> list[_Draft]:
+    """Sentences that hold no attribution, no quote and no dispute: the article's own assertions."""
+    out = []
+    used = [d.content + ([d.cue] if d.cue else []) for d in drafts]
+    for sent in doc.sents:
+        span = _sentence_of(doc, sent.start_char, sent.end_char)
+        if span[1] <= span[0] or any(_overlap([span], u) for u in used):
+            continue
+        if any(t.i in blocked for t in sent) or not any(t.tag_ in _FINITE_TAGS for t in sent):
+            continue
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        if len(words) < MIN_SENTENCE_WORDS or doc.text[span[1] - 1] == "?":
+            continue
+        out.append(
+            _Draft(
+                cue=None,
+                cue_token=None,
+                content=[span],
+                sentence=span,
+                form="unattributed",
+                claimant=ARTICLE,
+                attributed=False,
+            )
+        )
+    return out
+
+
+def _sentence_number(doc: Doc) -> Callable[[int], int]:
+    starts = [s.start_char for s in doc.sents]
+    return lambda offset: bisect_right(starts, offset) - 1
+
+
+def _link_disputes(
+    doc: Doc,
+    drafts: list[_Draft],
+    disputes: list[tuple[Token, Token]],
+    index: list[tuple[int, int, Entity, str]],
+) -> None:
+    """Mark each disputed claim, and turn the counter-argument into a claim that disputes it."""
+    sent_no = _sentence_number(doc)
+    by_cue = {d.cue_token: n for n, d in enumerate(drafts) if d.cue_token is not None}
+    for verb, obj in disputes:
+        subject = _disputer(verb)
+        by = (
+            claimant_from_source(doc, noun_phrase(subject), subject.i, index)
+            if subject is not None
+            else Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
+        )
+        argument = argument_of(verb)
+        counter: int | None = None
+        if argument is not None:
+            arg_verb, arg_span = argument
+            counter = by_cue.get(arg_verb.i)
+            if counter is None:
+                drafts.append(
+                    _Draft(
+                        cue=(arg_verb.idx, arg_verb.idx + len(arg_verb)),
+                        cue_token=arg_verb.i,
+                        content=[arg_span],
+                        sentence=_sentence_of(doc, verb.idx, arg_span[1]),
+                        form="indirect",
+                        claimant=by,
+                    )
+                )
+                counter = len(drafts) - 1
+                by_cue[arg_verb.i] = counter
+            elif drafts[counter].claimant.kind == "unresolved" or drafts[counter].claimant.mention is None:
+                drafts[counter].claimant = by
+            drafts[counter].stance = "disputes"
+        target = _antecedent(drafts, verb, sent_no, exclude={counter} if counter is not None else set())
+        if target is None:
+            continue
+        cue_end = obj.left_edge.idx if obj.i > verb.i else verb.idx + len(verb)
+        cue_text_end = len(doc.text[:cue_end].rstrip())
+        drafts[target].disputed_by.append(
+            _DisputeDraft(
+                by=by,
+                cue=(verb.idx, cue_text_end),
+                sentence=_sentence_of(doc, verb.sent.start_char, verb.sent.end_char),
+                counter=counter,
+                argument=argument[1] if argument else None,
+            )
+        )
+        if counter is not None:
+            drafts[counter].disputes.add(target)
+            drafts[counter].responds_to.add(target)
+
+
+def _antecedent(
+    drafts: list[_Draft], verb: Token, sent_no: Callable[[int], int], exclude: set[int]
+) -> int | None:
+    """The claim an anaphoric dispute points back to: the latest one ending before the dispute, in its
+    sentence or at most DISPUTE_WINDOW sentences back; a claim that holds the dispute never counts."""
+    here = sent_no(verb.idx)
+    candidates = [
+        n
+        for n, d in enumerate(drafts)
+        if n not in exclude
+        and d.end <= verb.idx
+        and here - DISPUTE_WINDOW <= sent_no(d.start) <= here
+        and not any(s <= verb.idx < e for s, e in d.content)
+    ]
+    return max(candidates, key=lambda n: (drafts[n].end, drafts[n].attributed), default=None)
+
+
+def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
+    """A claim with a reply cue answers the latest earlier claim of another claimant nearby."""
+    sent_no = _sentence_number(doc)
+    for d in drafts:
+        if d.cue_token is None or d.responds_to or not _is_reply(doc[d.cue_token]):
+            continue
+        here = sent_no(d.cue[0] if d.cue else d.start)
+        earlier = [
+            m
+            for m, o in enumerate(drafts)
+            if o.attributed
+            and o.end <= (d.cue or (d.start,))[0]
+            and here - DISPUTE_WINDOW <= sent_no(o.start)
+            and o.claimant.name != d.claimant.name
+        ]
+        if earlier:
+            d.responds_to.add(max(earlier, key=lambda m: drafts[m].end))
+
+
+def _link_nesting(drafts: list[_Draft]) -> None:
+    """A claim whose cue lies inside another claim's content is nested in the smallest such claim."""
+    for n, d in enumerate(drafts):
+        if d.cue is None:
+            continue
+        holders = [
+            m
+            for m, o in enumerate(drafts)
+            if m != n and any(s <= d.cue[0] and d.cue[1] <= e for s, e in o.content)
+        ]
+        if holders:
+            d.parent = min(holders, key=lambda m: drafts[m].end - drafts[m].start)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a claim is built from: an attribution of `attribution.find_attributions`, or one of the two
+    claim-specific patterns below (kind "noun", "relay")."""
+
+    cue: CharSpan
+    cue_token: int
+    ratio: float
+    source: CharSpan | None
+    source_head: int | None
+    content: tuple[CharSpan, ...]
+    content_tokens: frozenset[int]
+    kind: str  # the attribution's form ("ccomp", "inverted", ...), or "noun" / "relay"
+    is_quoted: bool
+
+    @classmethod
+    def of(cls, a: Attribution) -> Report:
+        return cls(
+            cue=a.cue,
+            cue_token=a.cue_token,
+            ratio=a.ratio,
+            source=a.source,
+            source_head=a.source_head,
+            content=tuple(a.content),
+            content_tokens=a.content_tokens,
+            kind=str(a.form),
+            is_quoted=a.is_quoted,
+        )
+
+
+def reports(doc: Doc) -> list[Report]:
+    """The reports that make claims: quoted attributions, unquoted ones whose cue is a report verb (ratio
+    >= REPORT_RATIO), claim nouns with their clause, relayed reports. An inverted report whose cue hangs
+    from another kept cue ('He said: "we will respond"', 'He said Russia had issued ...') is the inner verb
+    of that report, not a report of its own."""
+    found = [Report.of(a) for a in find_attributions(doc) if a.is_quoted or a.ratio >= REPORT_RATIO]
+    found += claim_nouns(doc, found)
+    found += relayed(doc, found)
+    cues = {r.cue_token for r in found}
+    return [r for r in found if not (r.kind == "inverted" and doc[r.cue_token].head.i in cues)]
+
+
+# Nouns that name a claim and take a that-clause: "Russia's claim that ...", "his warning that ...".
+CLAIM_NOUN_CUES = lexicon(
+    "claim assertion allegation accusation demand warning promise pledge insistence prediction denial "
+    "argument contention suggestion belief view statement announcement admission threat"
+)
+
+
+def claim_nouns(doc: Doc, found: list[Report]) -> list[Report]:
+    """'Mr Putin's demand that Ukraine should pull back': a claim noun (CLAIM_NOUN_CUES) whose clause opens
+    with "that" (not a relative "that" standing for the noun); the possessor is the source."""
+    cues = {r.cue_token for r in found}
+    out = []
+    for noun in doc:
+        if noun.i in cues or noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUN_CUES:
+            continue
+        clause = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in ("acl", "ccomp", "appos")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if clause is not None:
+            source = next((c for c in noun.children if c.dep_ == "poss"), None)
+            out.append(_report(doc, noun, source, {t.i for t in clause.subtree}, "noun"))
+    return [r for r in out if r.content]
+
+
+def relayed(doc: Doc, found: list[Report]) -> list[Report]:
+    """'He reaffirmed [Mr Putin's demand that ...]': a report verb whose direct object is a claim noun with
+    its clause relays that claim; the relaying claim's content is the whole object phrase, so the noun's
+    own claim nests inside it."""
+    cue_lexicon = default_lexicon()
+    cues = {r.cue_token for r in found}
+    out = []
+    for r in found:
+        noun = doc[r.cue_token]
+        verb = noun.head
+        if r.kind != "noun" or noun.dep_ != "dobj" or verb.i in cues or verb.pos_ != "VERB":
+            continue
+        if cue_lexicon.ratio(verb) >= REPORT_RATIO:
+            out.append(_report(doc, verb, subject_of(verb), {t.i for t in noun.subtree}, "relay"))
+            cues.add(verb.i)
+    return [r for r in out if r.content]
+
+
+def _report(doc: Doc, cue: Token, source: Token | None, content: set[int], kind: str) -> Report:
+    src = {t.i for t in source.subtree} - content - {cue.i} if source is not None else set()
+    spans = runs(doc, content)
+    return Report(
+        cue=(cue.idx, cue.idx + len(cue)),
+        cue_token=cue.i,
+        ratio=default_lexicon().ratio(cue),
+        source=(doc[min(src)].idx, doc[max(src)].idx + len(doc[max(src)])) if src else None,
+        source_head=source.i if source is not None else None,
+        content=tuple(spans),
+        content_tokens=frozenset(content),
+        kind=kind,
+        is_quoted=any(ch in QUOTE_MARKS for a, b in spans for ch in doc.text[a:b]),
+    )
+
+
+PRONOUN_WINDOW = 2  # paragraphs back in which a pronoun claimant finds its antecedent
+_PERSONAL = frozenset({"he", "she", "him", "her"})
+_PLURAL = frozenset({"they", "them"})
+
+
+def _resolve_pronouns(drafts: list[_Draft], entities: list[Entity], paragraph: Callable[[int], int]) -> None:
+    """Fallback for claims no quotation covers (relayed reports, counter-arguments): a pronoun claimant is
+    the claimant of the nearest earlier claim that fits it -- he/she a person, it an organisation or
+    place, they any entity or group -- at most PRONOUN_WINDOW paragraphs back."""
+    types = {e.id: e.type for e in entities}
+
+    def fits(pronoun: str, c: Claimant) -> bool:
+        if pronoun in _PERSONAL:
+            return c.kind == "entity" and types.get(c.entity_id or "") == "PERSON"
+        if pronoun == "it":
+            return c.kind == "entity" and types.get(c.entity_id or "") in ("ORG", "GPE", "NORP")
+        return pronoun in _PLURAL and c.kind in ("entity", "group", "unnamed")
+
+    def at(d: _Draft) -> int:
+        return d.cue[0] if d.cue else d.start
+
+    for d in drafts:
+        mention = d.claimant.mention
+        if d.claimant.kind != "unresolved" or mention is None:
+            continue
+        pronoun = mention.text.casefold()
+        earlier = [
+            o
+            for o in drafts
+            if o.attributed
+            and at(o) < at(d)
+            and paragraph(at(d)) - paragraph(at(o)) <= PRONOUN_WINDOW
+            and fits(pronoun, o.claimant)
+        ]
+        if earlier:
+            found = max(earlier, key=at).claimant
+            d.claimant = found.model_copy(update={"mention": mention, "resolution": "pronoun"})
+
+
+def _paragraph_number(text: str) -> Callable[[int], int]:
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
+    return lambda offset: bisect_right(breaks, offset)
+
+
+def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
+    """Every claim of the article, attributed and unattributed, in reading order (see the module rules)."""
+    index = mention_index(entities)
+    attributions = reports(doc)
+    disputes = [found for t in doc if (found := dispute_target(t)) is not None]
+    cut = [_disputed_clause(verb) for verb, _ in disputes]
+    drafts = _attributed_drafts(doc, attributions, quotes, index, cut)
+    drafts += _quote_drafts(doc, quotes, drafts, index)
+    blocked = {verb.i for verb, _ in disputes}
+    drafts += _unattributed_drafts(doc, drafts, blocked)
+    drafts.sort(key=lambda d: (d.sentence[0], d.start, d.cue[0] if d.cue else -1))
+    _link_disputes(doc, drafts, disputes, index)
+    _resolve_pronouns(drafts, entities, _paragraph_number(doc.text))
+    _link_replies(doc, drafts)
+    _link_nesting(drafts)
+    order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
+    ids = {n: f"{article_id}:claim-{k}" for k, n in enumerate(order)}
+    paragraph = _paragraph_number(doc.text)
+    return [_to_claim(doc, drafts[n], ids[n], ids, index, paragraph) for n in order]
+
+
+def _to_claim(
+    doc: Doc,
+    d: _Draft,
+    claim_id: str,
+    ids: dict[int, str],
+    index: list[tuple[int, int, Entity, str]],
+    paragraph: Callable[[int], int],
+) -> Claim:
+    cue = doc.char_span(d.cue[0], d.cue[1], alignment_mode="expand") if d.cue else None
+    stance = d.stance or stance_of(cue)
+    certainty, certainty_cues = certainty_of(doc, d.content, cue)
+    claim_type, type_cue = type_of(doc, d.content, stance)
+    text = " ... ".join(doc.text[s:e] for s, e in d.content)
+    entities_inside = len({ent.id for s, e, ent, _ in index for a, b in d.content if a <= s and e <= b})
+    disputed = bool(d.disputed_by)
+    worth = score_sentence(
+        text, has_named_source=d.claimant.kind == "entity", disputed=disputed, entities=entities_inside
+    )
+    return Claim(
+        id=claim_id,
+        article_id=claim_id.rsplit(":claim-", 1)[0],
+        attributed=d.attributed,
+        claimant=d.claimant,
+        cue=_span(doc, *d.cue) if d.cue else None,
+        stance=stance,
+        certainty=certainty,
+        certainty_cues=certainty_cues,
+        form=d.form,
+        text=text,
+        start=d.start,
+        end=d.end,
+        fragments=[_span(doc, s, e) for s, e in d.content],
+        evidence=_span(doc, *d.sentence),
+        paragraph_index=paragraph(d.start),
+        type=claim_type,
+        type_cue=type_cue,
+        checkworthiness=worth.score,
+        checkworthiness_reasons=worth.reasons,
+        disputed=disputed,
+        disputed_by=[
+            Dispute(
+                by=x.by,
+                cue=_span(doc, *x.cue),
+                sentence=_span(doc, *x.sentence),
+                claim_id=ids[x.counter] if x.counter is not None else None,
+                argument=_span(doc, *x.argument) if x.argument else None,
+            )
+            for x in d.disputed_by
+        ],
+        disputes=[ids[m] for m in sorted(d.disputes)],
+        responds_to=[ids[m] for m in sorted(d.responds_to)],
+        parent_id=ids[d.parent] if d.parent is not None else None,
+        quote_id=d.quote_id,
+    )
