@@ -2,8 +2,11 @@
 
 Run: python eval/claims.py [--shared ../shared] [--split dev] [--limit N] [--errors N]
 
-PolNeAR (raw .txt files, offsets = file offsets; one annotator per article, the alphabetically first):
-every attributed claim is one predicted attribution (cue span, claimant mention span, content fragments).
+PolNeAR (raw .txt files, offsets = file offsets; one annotator per article, the alphabetically first): each
+text goes through the real pipeline (parse, extract_entities, extract_quotes, extract_claims) and every
+attributed claim with a cue is one predicted attribution (cue span, claimant mention span, content
+fragments); unattributed claims and dispute links are not scored here. Develop on --split train; dev is
+the reported figure.
 
 Matching rules:
 - cue match: a predicted and a gold attribution match when their cue spans share at least one character;

@@ -7,7 +7,9 @@ Matching rules (/work/shared/polnear/README.md):
   quotation marks: " “ ” „ and the two-apostrophe '' some archives (NYT) use; the other attributions are the
   gold for indirect speech, scored apart;
 - a predicted quote is the union of its fragments; a fragment of a direct quote is taken with the marks
-  around it (gold content spans include them); the fragments of a split quote are one prediction;
+  around it (gold content spans include them); the fragments of a split quote are one prediction, and so
+  is a quotation left open at a paragraph end with its "continuation" quote in the next paragraph (one
+  attribution in PolNeAR); a continuation of a closed quotation stays a prediction of its own;
 - lenient: overlap >= 50 % of the shorter of the two character sets; strict: character Jaccard >= 0.8
   with the whole gold content; speaker: the lenient match plus a speaker mention that overlaps the gold
   Source (a gold attribution without Source wants no speaker mention);

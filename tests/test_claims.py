@@ -383,6 +383,14 @@ def test_the_summary_names_claimant_claim_hedge_and_disputer(corpus):
     assert link.claim_id == "a:claim-1" and link.disputed_by == "some commentators"
 
 
+def test_a_counter_claim_summary_names_whose_claim_it_disputes(corpus):
+    counter = make_claim(5, "some commentators", 0.99, text="attacks were planned").model_copy(
+        update={"disputes": ["a:claim-1"], "stance": "disputes"}
+    )
+    result = summarize_claims({"a": [*corpus["a"], counter]}, article_id="a")
+    assert result.summary[0] == "some commentators: attacks were planned [disputes Vladimir Putin]"
+
+
 def test_unattributed_claims_come_only_on_request(corpus):
     result = summarize_claims({"a": corpus["a"]}, include_unattributed=True)
     assert result.groups[0].claimant.name == "the article"

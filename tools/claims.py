@@ -109,8 +109,9 @@ def shorten(text: str, limit: int = SUMMARY_CLAIM_CHARS) -> str:
     return f"{cut}..."
 
 
-def summary_line(claim: Claim) -> str:
-    """'Claimant: claim text [hedged: could; disputed by some commentators]' — every part from the text."""
+def summary_line(claim: Claim, by_id: Mapping[str, Claim] | None = None) -> str:
+    """'Claimant: claim text [hedged: could; disputed by some commentators]' — every part from the text.
+    `by_id` (claim id -> claim) names whose claim a counter-claim disputes."""
     notes = []
     if claim.certainty != "unhedged":
         words = ", ".join(dict.fromkeys(c.text for c in claim.certainty_cues))
@@ -119,7 +120,10 @@ def summary_line(claim: Claim) -> str:
         names = ", ".join(dict.fromkeys(d.by.name for d in claim.disputed_by))
         notes.append(f"disputed by {names}")
     if claim.disputes:
-        notes.append("disputes an earlier claim")
+        targets = [by_id[i].claimant.name for i in claim.disputes if by_id and i in by_id]
+        notes.append(
+            f"disputes {', '.join(dict.fromkeys(targets))}" if targets else "disputes an earlier claim"
+        )
     tail = f" [{'; '.join(notes)}]" if notes else ""
     return f"{claim.claimant.name}: {shorten(claim.text)}{tail}"
 
@@ -198,6 +202,7 @@ def summarize_claims(
         include_unattributed=include_unattributed,
     )
     groups = group_claims(chosen)
+    by_id = {c.id: c for c in everything}
     ordered = [c for _, members in groups for c in members]
     page_ids = {c.id for c in ordered[offset : offset + limit]}
     page_groups = []
@@ -215,7 +220,7 @@ def summarize_claims(
     end = min(len(ordered), offset + limit)
     return ClaimSummary(
         article_id=article_id,
-        summary=[summary_line(members[0]) for _, members in groups[:SUMMARY_LINES]],
+        summary=[summary_line(members[0], by_id) for _, members in groups[:SUMMARY_LINES]],
         groups=page_groups,
         disputes=dispute_links(c for g in page_groups for c in g.claims),
         counts=count_claims(chosen),

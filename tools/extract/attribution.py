@@ -11,8 +11,9 @@ it too). Rules:
   "ccomp"     the cue's clausal complement ("said that ..."); a complement standing before its cue must be
               set off by punctuation ("It will fail, he said"), else the parse is wrong;
   "xcomp"     "promised to ...", only for cues with ratio >= XCOMP_RATIO ("want to", "have to" are not);
-  "inverted"  the clause the cue hangs from when the cue follows it or stands between commas inside it
-              ("The plan, he said, will fail"), minus the cue and its subject;
+  "inverted"  the clause the cue hangs from, when the cue (with a subject and no subordinator) follows it
+              after punctuation or stands between commas inside it ("The plan, he said, will fail"),
+              minus the cue and its subject;
   "according" for "according to X", the clause the phrase modifies, minus the phrase.
   Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
 - Source: the cue's nominal subject; a relative pronoun stands for the noun it modifies ("Clinton, who

@@ -82,6 +82,19 @@ CLAIM_EXTRACTOR_VERSION = "claims-1"
 CharSpan = tuple[int, int]
 
 
+_TEXT_KEY = "newsdesk.claims.text"
+_NUMBERS_KEY = "newsdesk.claims.numbers"
+
+
+def text_of(doc: Doc) -> str:
+    """doc.text, computed once per Doc (spaCy rebuilds it from the tokens on every access; a Doc's text
+    never changes, so the copy kept in user_data stays right)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def lexicon(words: str) -> frozenset[str]:
     """A word list written as one space-separated string."""
     return frozenset(words.split())
@@ -154,7 +167,7 @@ _CONDITION_PHRASES = re.compile(
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:
-    return Span(start=start, end=end, text=doc.text[start:end])
+    return Span(start=start, end=end, text=text_of(doc)[start:end])
 
 
 def tokens_in(doc: Doc, fragments: Iterable[tuple[int, int]]) -> list[Token]:
@@ -182,7 +195,7 @@ def certainty_of(
     ]
     cond_spans = [_span(doc, t.idx, t.idx + len(t)) for t in conditions]
     for start, end in fragments:
-        for m in _CONDITION_PHRASES.finditer(doc.text, start, end):
+        for m in _CONDITION_PHRASES.finditer(text_of(doc), start, end):
             cond_spans.append(_span(doc, m.start(), m.end()))
     if cond_spans:
         return "conditional", sorted(cond_spans, key=lambda s: s.start)
@@ -200,7 +213,7 @@ def certainty_of(
         ):
             hedges.append(_span(doc, t.idx, t.idx + len(t)))
     for start, end in fragments:
-        for m in _FIRST_PERSON_HEDGE.finditer(doc.text, start, end):
+        for m in _FIRST_PERSON_HEDGE.finditer(text_of(doc), start, end):
             hedges.append(_span(doc, m.start(), m.end()))
     if cue is not None:
         for t in cue:
@@ -246,22 +259,31 @@ _PREDICT_STANCES = frozenset({"predicts", "warns", "promises"})
 
 def _first(pattern: re.Pattern[str], doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
     for start, end in fragments:
-        m = pattern.search(doc.text, start, end)
+        m = pattern.search(text_of(doc), start, end)
         if m:
             return m.group(0)
     return None
 
 
+def _numbers(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the money, percent and measure entities and of the digit-written cardinals,
+    computed once per Doc."""
+    found = doc.user_data.get(_NUMBERS_KEY)
+    if not isinstance(found, list):
+        found = [
+            (e.start_char, e.end_char, e.text)
+            for e in doc.ents
+            if e.label_ in _QUANTITY_LABELS or (e.label_ == "CARDINAL" and any(ch.isdigit() for ch in e.text))
+        ]
+        doc.user_data[_NUMBERS_KEY] = found
+    return found
+
+
 def _quantity(doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
     """A money, percent or measure entity, or a number written in digits that is not part of a date."""
-    for ent in doc.ents:
-        inside = any(start <= ent.start_char and ent.end_char <= end for start, end in fragments)
-        if not inside:
-            continue
-        if ent.label_ in _QUANTITY_LABELS:
-            return ent.text
-        if ent.label_ == "CARDINAL" and any(ch.isdigit() for ch in ent.text):
-            return ent.text
+    for start_char, end_char, text in _numbers(doc):
+        if any(start <= start_char and end_char <= end for start, end in fragments):
+            return text
     return None
 
 
@@ -276,7 +298,7 @@ def _content_head(tokens: list[Token]) -> Token | None:
 
 def _past_event(tokens: list[Token]) -> str | None:
     head = _content_head(tokens)
-    if head is None:
+    if head is None or head.lemma_ == "be":  # "it was feasible" states, it does not narrate
         return None
     if head.tag_ == "VBD":
         return head.text
@@ -324,22 +346,7 @@ CLAIM_NOUNS = lexicon(
     "claim assertion suggestion idea account argument statement allegation view notion characterization "
     "characterisation figure estimate report version theory narrative contention assessment"
 )
-ARGUMENT_LEMMAS = frozenset(
-    {
-        "argue",
-        "cite",
-        "say",
-        "point",
-        "note",
-        "suggest",
-        "insist",
-        "claim",
-        "contend",
-        "add",
-        "explain",
-        "saying",
-    }
-)
+ARGUMENT_LEMMAS = lexicon("argue cite say point note suggest insist claim contend add explain")
 DISPUTE_WINDOW = 2  # sentences back from the dispute in which the disputed claim may lie
 
 
@@ -399,21 +406,23 @@ def _disputer(verb: Token) -> Token | None:
     return None
 
 
-def noun_phrase(token: Token) -> tuple[int, int]:
-    """Char span of a noun phrase: the token's subtree without relative clauses, appositions and
-    trailing punctuation."""
+def noun_phrase(token: Token) -> CharSpan:
+    """Char span of a noun phrase: the contiguous part of the token's subtree around it, without relative
+    clauses, appositions, coordination and trailing punctuation."""
     drop = {
         t.i
         for c in token.children
         if c.dep_ in ("relcl", "acl", "appos", "punct", "cc", "conj") and c.i > token.i
         for t in c.subtree
     }
-    keep = [t for t in token.subtree if t.i not in drop]
-    first = min(keep, key=lambda t: t.i)
-    last = max(
-        (t for t in keep if t.i <= max(token.i, first.i) or t.i - 1 in {k.i for k in keep}), key=lambda t: t.i
-    )
-    return first.idx, last.idx + len(last)
+    keep = {t.i for t in token.subtree} - drop
+    first = last = token.i
+    while first - 1 in keep:
+        first -= 1
+    while last + 1 in keep and not token.doc[last + 1].is_punct:
+        last += 1
+    doc = token.doc
+    return doc[first].idx, doc[last].idx + len(doc[last])
 
 
 def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
@@ -471,7 +480,7 @@ def entity_at(
 def group_name(doc: Doc, span: tuple[int, int]) -> str:
     """An unnamed source as written, with a sentence-initial capital lowered ('Some experts' -> 'some
     experts'), unless the word is a proper noun."""
-    text = doc.text[span[0] : span[1]]
+    text = text_of(doc)[span[0] : span[1]]
     first = doc.char_span(span[0], span[1], alignment_mode="expand")
     if (
         first is not None
@@ -506,7 +515,7 @@ def claimant_from_source(
     if source is None or head_i is None:
         return Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
     head = doc[head_i]
-    mention = Span(start=source[0], end=source[1], text=doc.text[source[0] : source[1]])
+    mention = Span(start=source[0], end=source[1], text=text_of(doc)[source[0] : source[1]])
     found = entity_at(index, head, source)
     if found is not None:
         entity, kind = found
@@ -532,7 +541,7 @@ def claimant_from_speaker(doc: Doc, speaker: Speaker, types: dict[str, str]) -> 
     if speaker.entity_id and not (plural and types.get(speaker.entity_id) == "PERSON"):
         return Claimant(
             entity_id=speaker.entity_id,
-            name=speaker.name or "",
+            name=speaker.name or (mention.text if mention else UNNAMED),
             kind="entity",
             mention=mention,
             resolution=speaker.resolution,
@@ -612,7 +621,7 @@ def _sentence_of(doc: Doc, start: int, end: int) -> CharSpan:
     last = doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
     s = first.sent.start_char if first is not None else start
     e = last.sent.end_char if last is not None else end
-    while e > s and doc.text[e - 1].isspace():
+    while e > s and text_of(doc)[e - 1].isspace():
         e -= 1
     return s, e
 
@@ -621,7 +630,7 @@ def _form(doc: Doc, content: list[CharSpan], quoted: bool) -> ClaimForm:
     """direct when the content is all inside quotation marks, partial when only some is, else indirect."""
     if not quoted:
         return "indirect"
-    text = doc.text[content[0][0] : content[-1][1]].strip()
+    text = text_of(doc)[content[0][0] : content[-1][1]].strip()
     return "direct" if text[:1] in QUOTE_MARKS and text.rstrip(".,")[-1:] in QUOTE_MARKS else "partial"
 
 
@@ -676,7 +685,7 @@ def _attributed_drafts(
         quote = _match_quote(a, quotes)
         if quote is None and a.ratio < REPORT_RATIO and a.kind not in ("noun", "relay"):
             continue  # a weak cue next to quotation marks counts only when the quote finder took it too
-        if len(_WORD.findall(" ".join(doc.text[s:e] for s, e in content))) < MIN_CONTENT_WORDS:
+        if len(_WORD.findall(" ".join(text_of(doc)[s:e] for s, e in content))) < MIN_CONTENT_WORDS:
             continue
         claimant = (
             claimant_from_speaker(doc, quote.speaker, types)
@@ -751,7 +760,7 @@ def _unattributed_drafts(doc: Doc, drafts: list[_Draft], blocked: set[int]) -> l
         if any(t.i in blocked for t in sent) or not any(t.tag_ in _FINITE_TAGS for t in sent):
             continue
         words = [t for t in sent if not (t.is_punct or t.is_space)]
-        if len(words) < MIN_SENTENCE_WORDS or doc.text[span[1] - 1] == "?":
+        if len(words) < MIN_SENTENCE_WORDS or text_of(doc)[span[1] - 1] == "?":
             continue
         out.append(
             _Draft(
@@ -813,7 +822,7 @@ def _link_disputes(
         if target is None:
             continue
         cue_end = obj.left_edge.idx if obj.i > verb.i else verb.idx + len(verb)
-        cue_text_end = len(doc.text[:cue_end].rstrip())
+        cue_text_end = len(text_of(doc)[:cue_end].rstrip())
         drafts[target].disputed_by.append(
             _DisputeDraft(
                 by=by,
@@ -980,7 +989,7 @@ def _report(doc: Doc, cue: Token, source: Token | None, content: set[int], kind:
         content=tuple(spans),
         content_tokens=frozenset(content),
         kind=kind,
-        is_quoted=any(ch in QUOTE_MARKS for a, b in spans for ch in doc.text[a:b]),
+        is_quoted=any(ch in QUOTE_MARKS for a, b in spans for ch in text_of(doc)[a:b]),
     )
 
 
@@ -1040,12 +1049,12 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     drafts += _unattributed_drafts(doc, drafts, blocked)
     drafts.sort(key=lambda d: (d.sentence[0], d.start, d.cue[0] if d.cue else -1))
     _link_disputes(doc, drafts, disputes, index)
-    _resolve_pronouns(drafts, entities, _paragraph_number(doc.text))
+    _resolve_pronouns(drafts, entities, _paragraph_number(text_of(doc)))
     _link_replies(doc, drafts)
     _link_nesting(drafts)
     order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
     ids = {n: f"{article_id}:claim-{k}" for k, n in enumerate(order)}
-    paragraph = _paragraph_number(doc.text)
+    paragraph = _paragraph_number(text_of(doc))
     return [_to_claim(doc, drafts[n], ids[n], ids, index, paragraph) for n in order]
 
 
@@ -1061,7 +1070,7 @@ def _to_claim(
     stance = d.stance or stance_of(cue)
     certainty, certainty_cues = certainty_of(doc, d.content, cue)
     claim_type, type_cue = type_of(doc, d.content, stance)
-    text = " ... ".join(doc.text[s:e] for s, e in d.content)
+    text = " ... ".join(text_of(doc)[s:e] for s, e in d.content)
     entities_inside = len({ent.id for s, e, ent, _ in index for a, b in d.content if a <= s and e <= b})
     disputed = bool(d.disputed_by)
     worth = score_sentence(
