@@ -177,6 +177,18 @@ def test_a_role_nominal_is_linked_to_the_named_person_speaking_next(quotes):
     assert first.speaker.entity_id == lavrov.id and first.speaker.resolution == "role"
 
 
+def test_a_plural_group_is_never_linked_to_one_person_as_a_role(quotes):
+    text = (
+        "Jane Holloway said the plan would fail.\n\n"
+        'Some economists said: "This plan is doomed to fail badly."\n\n'
+        "Jane Holloway added that she was sure."
+    )
+    holloway = person(text, "Jane Holloway")
+    group = [q for q in quotes(text, holloway) if q.kind == "direct"][0]
+    assert group.speaker.entity_id is None and group.speaker.resolution == "unresolved"
+    assert group.speaker.name == "Some economists"
+
+
 def test_a_speaker_that_cannot_be_resolved_is_reported_unresolved_not_guessed(quotes):
     text = 'Angela Merkel arrived late.\n\n"We are not done yet," a spokesman said.'
     (quote,) = quoted(quotes(text, person(text, "Angela Merkel")))

@@ -139,14 +139,15 @@ def find_attributions(
     """Every lexicon cue (ratio >= min_ratio) that has content, in document order."""
     lexicon = lexicon or default_lexicon()
     found = []
+    text = doc.text  # built once: Doc.text joins every token anew
     for token in doc:
         ratio = lexicon.ratio(token)
-        if ratio >= min_ratio and (attribution := _attribution_at(token, ratio)) is not None:
+        if ratio >= min_ratio and (attribution := _attribution_at(token, ratio, text)) is not None:
             found.append(attribution)
     return found
 
 
-def _attribution_at(cue: Token, ratio: float) -> Attribution | None:
+def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
     doc = cue.doc
     sent = cue.sent
     cue_end = cue
@@ -186,7 +187,6 @@ def _attribution_at(cue: Token, ratio: float) -> Attribution | None:
     if not spans:
         return None
     source_tokens = {t.i for t in source.subtree} - content - {cue.i} if source is not None else set()
-    text = doc.text
     return Attribution(
         cue=(cue.idx, _end(cue_end)),
         cue_token=cue.i,

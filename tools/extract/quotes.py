@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUOTE_EXTRACTOR_VERSION = "quotes-1"
+QUOTE_EXTRACTOR_VERSION = "quotes-2"
 
 MIN_DIRECT_WORDS = 4
 MAX_FRAME_WORDS = 40
@@ -826,7 +826,7 @@ def _resolve_speakers(ctx: _Context, units: list[_Unit]) -> None:
             entity, resolution = _antecedent(ctx, units[:i], src.idx, src.lower_), "pronoun"
         elif (linked := _linked_entity(ctx, src)) is not None:
             entity, resolution = linked[0], _RESOLUTION_OF_KIND.get(linked[1], "named")
-        elif src.pos_ == "NOUN":
+        elif src.pos_ == "NOUN" and src.tag_ != "NNS":  # "some economists" is never one person
             entity, resolution = _role_speaker(ctx, units, i), "role"
         if entity is None:
             name = None if src.lower_ in _PRONOUNS else mention.text
