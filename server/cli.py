@@ -57,8 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="build or update the index, with progress", epilog=EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    index.add_argument("dirs", nargs="*", type=Path, metavar="DIR", help="corpus folders to add")
+    index.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
+                       help="corpus folders to add; the index remembers them, so `serve` serves them too")
     index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.add_argument("--forget", action="store_true",
+                       help="remove the DIRs from the folders this index remembers, then update")
     add_corpus_options(index)
 
     demo = sub.add_parser("demo", help="start the server, call every tool through an MCP client, print answers")
@@ -109,17 +112,24 @@ def cmd_index(args: argparse.Namespace) -> int:
     from ..tools.api import Desk
     from .progress import ProgressBar
 
-    settings = settings_from(args, args.dirs)
+    settings = settings_from(args)
+    missing = [d for d in args.dirs if not d.is_dir() and not args.forget]
+    if missing:
+        print(f"newsdesk: not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    desk = Desk.open(settings, sync=False)
+    desk.index.remember_roots(args.dirs, forget=args.forget)
     with ProgressBar("reading", enabled=not args.quiet) as bar:
-        desk = Desk.open(settings, sync=False)
         report = desk.refresh(bar.update)
     with ProgressBar("analysing", enabled=not args.quiet) as bar:
         report.analysed = desk.analyse_all(bar.update)
+    roots = desk.roots()
     desk.close()
     if args.json:
         print(json.dumps(report.model_dump(mode="json"), indent=2))
     else:
         print(f"index: {settings.index_path}")
+        print(f"folders: {', '.join(str(r) for r in roots)}")
         print(f"files: {report.files_seen} seen, {report.added} added, {report.updated} updated, "
               f"{report.unchanged} unchanged, {report.removed} removed, {len(report.rejected)} rejected")
         print(f"articles: {report.articles} ({report.analysed} analysed now)")

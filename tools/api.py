@@ -71,8 +71,13 @@ class Desk:
             desk.refresh(progress)
         return desk
 
+    def roots(self) -> list[Path]:
+        """The configured folders plus those remembered by the index (`newsdesk index DIR`)."""
+        roots = self.settings.roots()
+        return roots + [r for r in self.index.remembered_roots() if r not in roots]
+
     def refresh(self, progress: Progress | None = None) -> IndexReport:
-        report = self.index.sync(self.settings.roots(), self.settings.max_file_bytes, progress)
+        report = self.index.sync(self.roots(), self.settings.max_file_bytes, progress)
         log.info(
             "index %s: %d articles (%d added, %d updated, %d removed, %d rejected)",
             self.index.path, report.articles, report.added, report.updated, report.removed, len(report.rejected),
@@ -286,7 +291,7 @@ class Desk:
     def overview(self) -> CorpusOverview:
         return CorpusOverview(
             articles=self.index.count(),
-            roots=[str(r) for r in self.settings.roots()],
+            roots=[str(r) for r in self.roots()],
             index_path=str(self.index.path),
             rejected=self.index.rejected(),
         )

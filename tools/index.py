@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, path TEXT NOT NULL, record INTEGER NOT NULL, digest TEXT NOT NULL,
     title TEXT NOT NULL, date TEXT, body TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE TABLE IF NOT EXISTS remembered_roots(path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS analyses(
     article_id TEXT NOT NULL, kind TEXT NOT NULL, version TEXT NOT NULL, digest TEXT NOT NULL,
     data TEXT NOT NULL, PRIMARY KEY(article_id, kind));
@@ -156,6 +157,16 @@ class Index:
         if taken is None or taken["path"] == path:
             return stem
         return f"{stem}-{hashlib.sha1(path.encode()).hexdigest()[:6]}"
+
+    def remember_roots(self, roots: Iterable[Path], forget: bool = False) -> None:
+        """Folders given to `newsdesk index` stay part of the corpus of this index until forgotten."""
+        sql = "DELETE FROM remembered_roots WHERE path=?" if forget else "INSERT OR IGNORE INTO remembered_roots VALUES(?)"
+        with self._lock, self._db:
+            self._db.executemany(sql, [(str(Path(r).expanduser().resolve()),) for r in roots])
+
+    def remembered_roots(self) -> list[Path]:
+        with self._lock:
+            return [Path(r["path"]) for r in self._db.execute("SELECT path FROM remembered_roots ORDER BY path")]
 
     # -- reading --------------------------------------------------------------------------------
 
