@@ -285,8 +285,9 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         """A briefing on one article: what happened, who said what, and which claims are disputed."""
         return (
             f"Brief me on the news article {article_id!r}. Use the newsdesk tools: get_article for the text, "
-            "then the entity, quote and claim tools where available. Give the gist in three sentences, the "
-            "key people and organisations, the main quotes with speakers, and any claims that are disputed, "
+            "list_entities for the key people, organisations and places, find_quotes for who said what, and "
+            "summarize_claims for the claims, how firmly they are made and who disputes them. Give the gist in "
+            "three sentences, then the key entities, the main quotes with speakers, and the disputed claims, "
             "citing paragraph numbers."
         )
 

@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 
 from newsdesk.tools.api import Desk
-from newsdesk.tools.settings import Settings
+from newsdesk.tools.settings import DEFAULT_MODEL, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_ID = "000-a621f7fa4f80e312"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy pipeline, loaded once for the whole test session."""
+    from newsdesk.tools.extract.nlp import load_pipeline
+
+    return load_pipeline(DEFAULT_MODEL)
 
 
 @pytest.fixture

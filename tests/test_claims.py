@@ -15,18 +15,10 @@ from newsdesk.tools.extract.claims import extract_claims
 from newsdesk.tools.extract.entities import extract_entities
 from newsdesk.tools.extract.quotes import extract_quotes
 from newsdesk.tools.models import Claim, Claimant, Dispute, Span
-from newsdesk.tools.settings import DEFAULT_MODEL
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_FILE = REPO / "seeds" / "000_a621f7fa4f80e312.txt"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from newsdesk.tools.extract.nlp import load_pipeline
-
-    return load_pipeline(DEFAULT_MODEL)
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,10 @@ from newsdesk.tools.extract.entities import entity_id, extract_entities
 from newsdesk.tools.extract.entity_linking import link_ids, merge_corpus
 from newsdesk.tools.extract.places import demonym_stems, gazetteer, key
 from newsdesk.tools.models import Entity
-from newsdesk.tools.settings import DEFAULT_MODEL
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_FILE = REPO / "seeds" / "000_a621f7fa4f80e312.txt"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from newsdesk.tools.extract.nlp import load_pipeline
-
-    return load_pipeline(DEFAULT_MODEL)
 
 
 @pytest.fixture(scope="module")

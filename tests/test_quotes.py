@@ -9,16 +9,8 @@ import pytest
 from newsdesk.tools.extract.attribution import default_lexicon, find_attributions
 from newsdesk.tools.extract.quotes import extract_quotes, scan_quote_marks
 from newsdesk.tools.models import Entity, Mention, Quote
-from newsdesk.tools.settings import DEFAULT_MODEL
 
 SEED_ID = "000-a621f7fa4f80e312"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from newsdesk.tools.extract.nlp import load_pipeline
-
-    return load_pipeline(DEFAULT_MODEL)
 
 
 def person(text: str, name: str, *forms: str, kind: str = "alias", type_: str = "PERSON") -> Entity:
