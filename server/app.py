@@ -24,7 +24,7 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from ..tools.api import Desk
 from ..tools.errors import ArticleNotFound, NewsdeskError
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 INVALID_PARAMS = -32602
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 M = TypeVar("M", bound=BaseModel)
-EntityTypeName = EntityType
+EntityTypeName = Annotated[EntityType, BeforeValidator(lambda v: v.upper().strip() if isinstance(v, str) else v)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 INSTRUCTIONS = """\
@@ -90,7 +90,7 @@ def desk_of(ctx: Context[AppState]) -> Desk:
 def analysed_desk(ctx: Context[AppState], article_id: str | None) -> Desk:
     """Before a corpus-wide query, analyse what is missing, reporting progress to callers that asked for it."""
     desk = desk_of(ctx)
-    if article_id is None:
+    if not (article_id or "").strip():
 
         def progress(done: int, total: int, item: str) -> None:
             try:

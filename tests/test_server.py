@@ -16,6 +16,7 @@ from newsdesk.tools.settings import Settings
 from .conftest import SEED_ID
 
 pytestmark = pytest.mark.anyio
+ALL_TOOLS = {"list_articles", "get_article", "list_entities", "find_quotes", "summarize_claims"}
 
 
 def norm(text: str) -> str:
@@ -42,7 +43,7 @@ def check_seed_article_against_gold(structured: dict, gold: dict) -> None:
 async def test_tools_are_listed_with_input_and_output_schemas_and_read_only_hints(seed_settings: Settings):
     async with Client(build_server(seed_settings)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert {"list_articles", "get_article"} <= set(tools)
+    assert set(tools) == ALL_TOOLS
     for tool in tools.values():
         assert tool.description and len(tool.description) > 40
         assert tool.output_schema and tool.output_schema.get("type") == "object"
@@ -134,7 +135,7 @@ async def test_a_real_server_process_answers_over_each_transport(transport: str,
         listing = await client.call_tool("list_articles", {})
         article = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 100_000})
         missing = await client.call_tool("get_article", {"article_id": "missing"})
-    assert {"list_articles", "get_article"} <= names
+    assert names == ALL_TOOLS
     assert listing.structured_content["total"] == 1
     check_seed_article_against_gold(article.structured_content, gold)
     assert missing.is_error and "list_articles" in missing.content[0].text
@@ -206,3 +207,19 @@ async def test_summarize_claims_ranks_claims_and_links_disputes(seed_settings: S
     lavrov = by_lavrov.structured_content["groups"]
     assert lavrov and all(g["claimant"]["name"] == "Sergei Lavrov" for g in lavrov)
     assert bad.is_error and "min_checkworthiness" in bad.content[0].text
+
+
+async def test_a_claimant_filter_matches_the_entity_or_whole_words_and_unknown_names_fail(seed_settings: Settings):
+    async with Client(build_server(seed_settings)) as client:
+        us = await client.call_tool("summarize_claims", {"claimant": "us"})
+        group = await client.call_tool("summarize_claims", {"claimant": "commentators"})
+        nobody = await client.call_tool("summarize_claims", {"claimant": "Nobody Atall"})
+        odd_cursor = await client.call_tool("list_articles", {"cursor": "\u00b2"})
+        wildcard = await client.call_tool("list_articles", {"query": "_"})
+        lower_type = await client.call_tool("list_entities", {"types": ["person"]})
+    assert us.structured_content["total"] == 0  # the United States makes no claim; Russia is not "us"
+    assert [g["claimant"]["name"] for g in group.structured_content["groups"]] == ["some commentators"]
+    assert nobody.is_error and "claimant" in nobody.content[0].text and "list_entities" in nobody.content[0].text
+    assert odd_cursor.is_error and "cursor" in odd_cursor.content[0].text
+    assert wildcard.structured_content["total"] == 0
+    assert {e["type"] for e in lower_type.structured_content["entities"]} == {"PERSON"}

@@ -24,6 +24,7 @@ from .models import (
     QuoteKind,
     QuoteList,
 )
+from .paging import blank_to_none, check_limit, decode_cursor, page_window
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -32,28 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
-
-MAX_LIMIT = 100
-
-
-def decode_cursor(cursor: str | None) -> int:
-    """Cursors are opaque to callers; here they are a decimal offset."""
-    if cursor in (None, ""):
-        return 0
-    if not str(cursor).isdigit():
-        raise BadArgument("cursor", "not a cursor this server returned; omit it to start from the first page")
-    return int(str(cursor))
-
-
-def page_window(total: int, offset: int, limit: int) -> tuple[int, int, str | None]:
-    end = min(total, offset + limit)
-    return offset, end, (str(end) if end < total else None)
-
-
-def check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise BadArgument("limit", f"must be between 1 and {MAX_LIMIT}, got {limit}")
-
 
 class Desk:
     """A corpus opened over its index. Usable without MCP."""
@@ -113,6 +92,7 @@ class Desk:
         related_to: str | None = None,
     ) -> EntityList:
         check_limit(limit)
+        article_id, query, related_to = blank_to_none(article_id), blank_to_none(query), blank_to_none(related_to)
         wanted_types = check_types(types)
         merged, links = self.analyses.corpus_entities()
         by_id = {e.id: e for e in merged}
@@ -125,7 +105,7 @@ class Desk:
             view = list(merged)
         anchor = None
         if related_to:
-            anchor = self.find_entity(related_to, merged)
+            anchor = self.find_entity(related_to, merged, argument="related_to")
             anchor_articles = {c.article_id for c in anchor.articles}
             shared = {e.id: len(anchor_articles & {c.article_id for c in e.articles}) for e in view}
             view = sorted((e for e in view if shared[e.id] and e.id != anchor.id),
@@ -136,12 +116,12 @@ class Desk:
             needle = query.casefold().strip()
             view = [e for e in view if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)]
         view = [e for e in view if e.mention_count >= min_mentions]
-        start, end, next_cursor = page_window(len(view), decode_cursor(cursor), limit)
+        start, end, next_cursor = page_window(len(view), decode_cursor(cursor, len(view)), limit)
         page = [e if include_mentions else e.model_copy(update={"mentions": None}) for e in view[start:end]]
         return EntityList(entities=page, total=len(view), next_cursor=next_cursor,
                           related_to=anchor.id if anchor else None)
 
-    def find_entity(self, name_or_id: str, merged: list[Entity] | None = None) -> Entity:
+    def find_entity(self, name_or_id: str, merged: list[Entity] | None = None, argument: str = "entity") -> Entity:
         """An entity by id, canonical name or alias (case-insensitive); the most salient wins a tie."""
         merged = merged if merged is not None else self.analyses.corpus_entities()[0]
         key = name_or_id.casefold().strip()
@@ -153,7 +133,7 @@ class Desk:
                 return entity
         close = difflib.get_close_matches(name_or_id, [e.name for e in merged], n=3, cutoff=0.6)
         hint = f" Close names: {', '.join(close)}." if close else ""
-        raise BadArgument("entity", f"no entity {name_or_id!r} in the corpus.{hint} Use list_entities to see them.")
+        raise BadArgument(argument, f"no entity {name_or_id!r} in the corpus.{hint} Use list_entities to see them.")
 
     # -- quotes ---------------------------------------------------------------------------------
 
@@ -167,12 +147,13 @@ class Desk:
         cursor: str | None = None,
     ) -> QuoteList:
         check_limit(limit)
+        article_id, speaker, query = blank_to_none(article_id), blank_to_none(speaker), blank_to_none(query)
         wanted_kinds = set(kinds or [])
         if wanted_kinds - set(QUOTE_KINDS):
             raise BadArgument("kinds", f"allowed kinds are {', '.join(QUOTE_KINDS)}")
         merged, links = self.analyses.corpus_entities()
         ids = [self.article(article_id).id] if article_id else self.index.ids()
-        speaker_id = self.find_entity(speaker, merged).id if speaker else None
+        speaker_id = self.find_entity(speaker, merged, argument="speaker").id if speaker else None
         by_id = {e.id: e for e in merged}
         found: list[Quote] = []
         for aid in ids:
@@ -188,7 +169,7 @@ class Desk:
                 if query and query.casefold() not in quote.text.casefold():
                     continue
                 found.append(quote)
-        start, end, next_cursor = page_window(len(found), decode_cursor(cursor), limit)
+        start, end, next_cursor = page_window(len(found), decode_cursor(cursor, len(found)), limit)
         return QuoteList(quotes=found[start:end], total=len(found), next_cursor=next_cursor)
 
     # -- articles -------------------------------------------------------------------------------
@@ -211,7 +192,7 @@ class Desk:
     def list_articles(self, query: str | None = None, limit: int = 20, cursor: str | None = None) -> ArticleList:
         check_limit(limit)
         metas = self.index.list_meta(query)
-        start, end, next_cursor = page_window(len(metas), decode_cursor(cursor), limit)
+        start, end, next_cursor = page_window(len(metas), decode_cursor(cursor, len(metas)), limit)
         return ArticleList(articles=metas[start:end], total=len(metas), next_cursor=next_cursor)
 
     def get_article(
@@ -268,6 +249,7 @@ class Desk:
     ) -> ClaimSummary:
         from . import claims as claim_queries
 
+        article_id, claimant, query = blank_to_none(article_id), blank_to_none(claimant), blank_to_none(query)
         merged, links = self.analyses.corpus_entities()
         by_id = {e.id: e for e in merged}
         ids = [self.article(article_id).id] if article_id else self.index.ids()
@@ -278,10 +260,12 @@ class Desk:
                 claims_by_article[aid] = claim_queries.relink_claims(self.analyses.get(article).claims, links, by_id)
         claimant_ids: list[str] = []
         if claimant:
-            try:
-                claimant_ids = [self.find_entity(claimant, merged).id]
-            except BadArgument:
-                claimant_ids = []  # not an entity: matched as written ("some commentators")
+            try:  # an entity matches by id only; anything else by the claimant's words as written
+                claimant_ids, claimant = [self.find_entity(claimant, merged, argument="claimant").id], None
+            except BadArgument as not_entity:
+                written = [c for cs in claims_by_article.values() for c in cs]
+                if not any(claim_queries.matches_claimant(c, claimant) for c in written):
+                    raise not_entity
         return claim_queries.summarize_claims(
             claims_by_article, article_id=ids[0] if article_id else None, claimant=claimant,
             claimant_ids=claimant_ids, query=query, min_checkworthiness=min_checkworthiness,

@@ -13,6 +13,7 @@ Ranking, written down:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -26,6 +27,7 @@ from .models import (
     DisputeLink,
     Entity,
 )
+from .paging import check_limit, decode_cursor
 
 SUMMARY_LINES = 5
 SUMMARY_CLAIM_CHARS = 220  # a longer claim is cut at a word boundary and ends with "..."
@@ -43,14 +45,16 @@ def rank_key(claim: Claim) -> tuple[float, str, int]:
 
 
 def matches_claimant(claim: Claim, needle: str) -> bool:
-    """An entity id equal to the needle, or a claimant name / mention containing it (case-insensitive)."""
+    """An entity id equal to the needle, or a claimant name / mention holding it as whole words
+    (case-insensitive): "commentators" finds "some commentators", "us" does not find "Russia"."""
     c = claim.claimant
     key = needle.casefold().strip()
+    if not key:
+        return False
     if c.entity_id and c.entity_id.casefold() == key:
         return True
-    if key in c.name.casefold():
-        return True
-    return bool(c.mention and key in c.mention.text.casefold())
+    words = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")
+    return bool(words.search(c.name.casefold()) or (c.mention and words.search(c.mention.text.casefold())))
 
 
 def matches_query(claim: Claim, needle: str) -> bool:
@@ -162,14 +166,6 @@ def count_claims(claims: list[Claim]) -> ClaimCounts:
     )
 
 
-def decode_offset(cursor: str | None) -> int:
-    if cursor in (None, ""):
-        return 0
-    if not str(cursor).isdigit():
-        raise BadArgument("cursor", "not a cursor this server returned; omit it to start from the first page")
-    return int(str(cursor))
-
-
 def summarize_claims(
     claims_by_article: Mapping[str, list[Claim]],
     *,
@@ -187,11 +183,9 @@ def summarize_claims(
     `claims_by_article` maps article id -> that article's claims (claimant ids already corpus ids, see
     `relink_claims`). `article_id` only labels the answer; pass just that article's claims.
     """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise BadArgument("limit", f"must be between 1 and {MAX_LIMIT}, got {limit}")
+    check_limit(limit, MAX_LIMIT)
     if not 0.0 <= min_checkworthiness <= 1.0:
         raise BadArgument("min_checkworthiness", f"must be between 0 and 1, got {min_checkworthiness}")
-    offset = decode_offset(cursor)
     everything = [c for aid in sorted(claims_by_article) for c in claims_by_article[aid]]
     chosen = filter_claims(
         everything,
@@ -204,6 +198,7 @@ def summarize_claims(
     groups = group_claims(chosen)
     by_id = {c.id: c for c in everything}
     ordered = [c for _, members in groups for c in members]
+    offset = decode_cursor(cursor, len(ordered))
     page_ids = {c.id for c in ordered[offset : offset + limit]}
     page_groups = []
     for _, members in groups:

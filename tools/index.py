@@ -193,9 +193,11 @@ class Index:
         params: list[str] = []
         words = [w for w in (query or "").lower().split() if w]
         if words:
-            sql += " WHERE " + " AND ".join(["(lower(title) LIKE ? OR lower(body) LIKE ?)"] * len(words))
+            clause = "(lower(title) LIKE ? ESCAPE '\\' OR lower(body) LIKE ? ESCAPE '\\')"
+            sql += " WHERE " + " AND ".join([clause] * len(words))
             for word in words:
-                params += [f"%{word}%", f"%{word}%"]
+                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                params += [pattern, pattern]
         sql += " ORDER BY coalesce(date, '') DESC, id"
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
