@@ -76,6 +76,10 @@ class Index:
                 self._sync_file(root, path, max_file_bytes, report)
             except OSError as exc:
                 self._record_rejection(root, path, "", 0, 0.0, f"cannot read file ({exc.strerror})", report)
+            except Exception as exc:  # one file's failure must not stop the others or lose the index
+                log.exception("extraction failed for %s", path)
+                reason = f"extraction failed ({type(exc).__name__}: {exc})"
+                self._record_rejection(root, path, "", 0, 0.0, reason, report)
         with self._lock, self._db:
             for row in self._db.execute("SELECT path FROM files").fetchall():
                 if row["path"] not in seen:
