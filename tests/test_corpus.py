@@ -134,3 +134,22 @@ async def test_a_user_corpus_is_served_over_mcp(tmp_path: Path, mixed_corpus: Pa
     first_ids = {a["id"] for a in listing.structured_content["articles"]}
     assert first_ids.isdisjoint(a["id"] for a in second.structured_content["articles"])
     assert record.structured_content["article"]["url"] == "https://example.org/bridge"
+
+
+def test_a_moved_folder_keeps_its_ids_and_a_missing_one_keeps_its_articles(tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    (first / "story.txt").write_text("Headline\n\nThe story body is long enough to be an article here.\n")
+    index = tmp_path / "i.sqlite3"
+    desk = Desk.open(Settings(corpus_dirs=[first], index_path=index, include_seeds=False))
+    assert desk.index.ids() == ["story"]
+    desk.close()
+    shutil.move(first, second)
+    desk = Desk.open(Settings(corpus_dirs=[second], index_path=index, include_seeds=False))
+    assert desk.index.ids() == ["story"]
+    desk.close()
+    shutil.move(second, first)  # `second` is now configured but missing
+    desk = Desk.open(Settings(corpus_dirs=[second], index_path=index, include_seeds=False))
+    assert desk.index.ids() == ["story"]
+    assert any("does not exist" in r.reason for r in desk.refresh().rejected)
+    desk.close()

@@ -66,10 +66,15 @@ class Index:
                 continue
             files.extend((root, path) for path in iter_corpus_files(root))
         report.files_seen = len(files)
-        seen: set[str] = set()
+        seen = {str(path) for _, path in files}
+        present = {str(r) for r in root_list if r.exists()}
+        absent = {str(r) for r in root_list} - present  # an unmounted folder keeps its articles
+        with self._lock, self._db:  # prune first, so a moved file keeps its id
+            for row in self._db.execute("SELECT path, root FROM files").fetchall():
+                if row["root"] not in absent and row["path"] not in seen:
+                    self._delete_file(row["path"])
+                    report.removed += 1
         for n, (root, path) in enumerate(files, 1):
-            key = str(path)
-            seen.add(key)
             if progress:
                 progress(n, len(files), path.name)
             try:
@@ -80,11 +85,6 @@ class Index:
                 log.exception("extraction failed for %s", path)
                 reason = f"extraction failed ({type(exc).__name__}: {exc})"
                 self._record_rejection(root, path, "", 0, 0.0, reason, report)
-        with self._lock, self._db:
-            for row in self._db.execute("SELECT path FROM files").fetchall():
-                if row["path"] not in seen:
-                    self._delete_file(row["path"])
-                    report.removed += 1
         report.articles = self.count()
         return report
 
