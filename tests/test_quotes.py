@@ -237,3 +237,17 @@ def test_the_seed_quotes_come_back_with_their_canonical_speakers_and_kinds(gold,
             q for q in found if q.speaker.entity_id and any(_norm(text) in _norm(w.text) for w in q.quoted)
         ]
         assert not hits, (text, hits)
+
+
+def test_a_dateline_is_never_the_speaker(quotes):
+    text = 'LONDON (Reuters) - Donald Trump said: "We will build it and it will be beautiful."'
+    trump = person(text, "Donald Trump", "Trump")
+    found = quoted(quotes(text, trump))
+    assert found and found[0].speaker.entity_id == trump.id
+
+
+def test_a_party_tag_after_a_name_is_skipped_when_finding_the_speaker(quotes):
+    text = '"This bill is a disaster for working families," Gov. John Kasich (R-OH) said on Tuesday.'
+    kasich = person(text, "John Kasich", "Kasich")
+    found = quoted(quotes(text, kasich))
+    assert found and found[0].speaker.entity_id == kasich.id

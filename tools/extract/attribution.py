@@ -20,7 +20,9 @@ it too). Rules:
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
   added that", "..., saying that", "responded by saying that"); the noun a relative or participial cue
   modifies ("a report that found"), or for a document noun the one who issued it ("Trump issued a
-  statement saying" -> Trump); the object of "to" for "according to".
+  statement saying" -> Trump); the object of "to" for "according to". A participle the parse hangs from a
+  noun takes the subject of the clause before it ("... the need for a wall and adding, ..."); of two
+  subjects (a misparse) the nearer wins, never a dateline ("LONDON (Reuters) - ...") or a quoted title.
 - Offsets are character offsets into doc.text.
 """
 
@@ -205,20 +207,48 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
 def subject_of(verb: Token) -> Token | None:
     """The source of a cue verb: its nominal subject, climbing through coordination and subordination."""
     for _ in range(5):
-        for child in verb.children:
-            if child.dep_ in _SUBJECTS:
-                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
-                    return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
-                return child
+        # of two subjects (a misparse) the nearer one, but not a dateline ("LONDON (Reuters) - Donald Trump
+        # said") nor a quoted title ('Washington, star of "Scandal," thanked')
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if subjects:
+            child = min(subjects, key=lambda c: (_dateline(c), _in_marks(c), abs(c.i - verb.i)))
+            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
+                return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
+            return child
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _issuer(verb.head) or verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "responded by saying that ..."
         elif verb.dep_ in _INHERIT_SUBJECT and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.tag_ == "VBG" and (clause := _clause_above(verb)) is not None:
+            verb = clause  # a participle hung from a noun by a misparse ("a wall ... and adding, ...")
         else:
             return None
     return None
+
+
+def _clause_above(verb: Token) -> Token | None:
+    """The nearest verb above a participle that follows it: the participle's implicit subject is its."""
+    if verb.dep_ in _SUBJECTS:
+        return None
+    for ancestor in verb.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor if ancestor.i < verb.i else None  # the clause comes first: "..., adding"
+    return None
+
+
+def _in_marks(token: Token) -> bool:
+    """The word is set in quotation marks ('"Scandal"')."""
+    doc = token.doc
+    return token.i > 0 and bool(set(doc[token.left_edge.i - 1].text) & QUOTE_MARKS)
+
+
+def _dateline(token: Token) -> bool:
+    """A place (and date, agency) opening a story and set off by a dash: "WASHINGTON, Aug. 24 (UPI) --"."""
+    return token.i - token.sent.start <= 1 and any(
+        c.dep_ == "punct" and c.i > token.i and c.text in ("-", "--", "—", "–") for c in token.children
+    )
 
 
 def according_to(token: Token) -> tuple[Token | None, Token | None]:

@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUOTE_EXTRACTOR_VERSION = "quotes-2"
+QUOTE_EXTRACTOR_VERSION = "quotes-3"
 
 MIN_DIRECT_WORDS = 4
 MAX_FRAME_WORDS = 40
@@ -658,7 +658,13 @@ def _frame_source(ctx: _Context, cue: Token, cue_after_quote: bool) -> Token | N
             if found is not None:
                 return found
             break
-    for j in range(cue.i - 1, max(cue.i - 12, -1), -1):
+    j = cue.i
+    while j > max(cue.i - 11, 0):
+        j -= 1
+        if doc[j].text == ")":  # "Sen. Elizabeth Warren (D-MA) said": the name, not the parenthetical
+            opening = next((k for k in range(j - 1, max(j - 8, -1), -1) if doc[k].text == "("), None)
+            j = opening if opening is not None else j
+            continue
         if doc[j].pos_ in ("AUX", "ADV", "PART", "PUNCT", "SPACE") or doc[j].dep_ in ("aux", "neg", "advmod"):
             continue
         found = nominal(doc[j])
