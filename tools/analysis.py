@@ -50,34 +50,29 @@ class Analyses:
         self._lock = threading.Lock()
         self._corpus: tuple[tuple[str, ...], list[Entity], dict[tuple[str, str], str]] | None = None
 
-    def get(self, article: Article) -> ArticleAnalysis:
-        stored = self.index.get_analysis(article.id, ANALYSIS_KIND, self.version)
+    def of(self, article_id: str) -> ArticleAnalysis | None:
+        """The stored analysis, computed first if missing; None for an id the index does not hold.
+        The article itself is loaded only when it must be analysed."""
+        stored = self.index.get_analysis(article_id, ANALYSIS_KIND, self.version)
         if stored is not None:
             return ArticleAnalysis.model_validate(stored)
+        article = self.index.get(article_id)
+        if article is None:
+            return None
         analysis = analyse_article(article, self.model)
         self.index.put_analysis(article.id, ANALYSIS_KIND, self.version, analysis.model_dump(mode="json"))
         return analysis
 
-    def missing(self) -> list[str]:
-        return [i for i in self.index.ids() if self.index.get_analysis(i, ANALYSIS_KIND, self.version) is None]
-
     def ensure_all(self, progress: Callable[[int, int, str], None] | None = None) -> int:
-        todo = self.missing()
+        todo = self.index.missing_analyses(ANALYSIS_KIND, self.version)
         for n, article_id in enumerate(todo, 1):
-            article = self.index.get(article_id)
-            if article is not None:
-                self.get(article)
+            self.of(article_id)
             if progress:
                 progress(n, len(todo), article_id)
         return len(todo)
 
     def all(self) -> dict[str, ArticleAnalysis]:
-        result = {}
-        for article_id in self.index.ids():
-            article = self.index.get(article_id)
-            if article is not None:
-                result[article_id] = self.get(article)
-        return result
+        return {i: a for i in self.index.ids() if (a := self.of(i)) is not None}
 
     def corpus_entities(self) -> tuple[list[Entity], dict[tuple[str, str], str]]:
         """Entities merged over the corpus, and a map (article id, article entity id) -> corpus entity id."""

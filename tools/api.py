@@ -98,7 +98,7 @@ class Desk:
         by_id = {e.id: e for e in merged}
         if article_id is not None:
             article = self.article(article_id)
-            local = self.analyses.get(article).entities
+            local = self.analyses.of(article.id).entities
             view = [article_view(by_id[links.get((article.id, e.id), e.id)], e) for e in local
                     if links.get((article.id, e.id), e.id) in by_id]
         else:
@@ -157,10 +157,8 @@ class Desk:
         by_id = {e.id: e for e in merged}
         found: list[Quote] = []
         for aid in ids:
-            article = self.index.get(aid)
-            if article is None:
-                continue
-            for quote in self.analyses.get(article).quotes:
+            analysis = self.analyses.of(aid)
+            for quote in analysis.quotes if analysis else []:
                 quote = relink_speaker(quote, links, by_id)
                 if wanted_kinds and quote.kind not in wanted_kinds:
                     continue
@@ -255,9 +253,8 @@ class Desk:
         ids = [self.article(article_id).id] if article_id else self.index.ids()
         claims_by_article = {}
         for aid in ids:
-            article = self.index.get(aid)
-            if article is not None:
-                claims_by_article[aid] = claim_queries.relink_claims(self.analyses.get(article).claims, links, by_id)
+            if (analysis := self.analyses.of(aid)) is not None:
+                claims_by_article[aid] = claim_queries.relink_claims(analysis.claims, links, by_id)
         claimant_ids: list[str] = []
         if claimant:
             try:  # an entity matches by id only; anything else by the claimant's words as written
@@ -310,9 +307,4 @@ def relink_speaker(quote: Quote, links: dict[tuple[str, str], str], by_id: dict[
 
 def article_meta(article: Article) -> ArticleMeta:
     return ArticleMeta.model_validate(article.model_dump(include=set(ArticleMeta.model_fields)))
-
-
-def open_desk(corpus_dirs: list[Path] | None = None, index_path: Path | None = None) -> Desk:
-    """Convenience for library users: open the default corpus (plus extra folders)."""
-    return Desk.open(Settings.from_env(corpus_dirs=corpus_dirs, index_path=index_path))
 

@@ -223,6 +223,16 @@ class Index:
             ).fetchone()
         return json.loads(row["data"]) if row else None
 
+    def missing_analyses(self, kind: str, version: str) -> list[str]:
+        """Ids of the articles with no current analysis of this kind and version."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT ar.id FROM articles ar LEFT JOIN analyses an ON an.article_id = ar.id AND an.kind=? "
+                "AND an.version=? AND an.digest = ar.digest WHERE an.article_id IS NULL ORDER BY ar.id",
+                (kind, version),
+            ).fetchall()
+        return [r["id"] for r in rows]
+
     def put_analysis(self, article_id: str, kind: str, version: str, data: Any) -> None:
         with self._lock, self._db:
             digest = self._db.execute("SELECT digest FROM articles WHERE id=?", (article_id,)).fetchone()
