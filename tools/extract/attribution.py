@@ -215,17 +215,35 @@ def subject_of(verb: Token) -> Token | None:
             if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
                 return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
             return child
+        if _trailing_participle(verb):
+            verb = verb.sent.root  # "Clinton seemed ready, telling the crowd, "...": misparsed under the quote
+            continue
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _issuer(verb.head) or verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "responded by saying that ..."
         elif verb.dep_ in _INHERIT_SUBJECT and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.pos_ in ("ADV", "ADP") and verb.dep_ in ("advmod", "prep") and verb.head.i != verb.i:
+            verb = verb.head  # "went so far as to say": from "far" on to "went"
         elif verb.tag_ == "VBG" and (clause := _clause_above(verb)) is not None:
             verb = clause  # a participle hung from a noun by a misparse ("a wall ... and adding, ...")
         else:
             return None
     return None
+
+
+def _trailing_participle(verb: Token) -> bool:
+    """A participle set off after the main clause but hung by the parse from a word after it."""
+    root = verb.sent.root
+    return (
+        verb.tag_ == "VBG"
+        and verb.i > verb.sent.start
+        and verb.doc[verb.i - 1].text == ","
+        and verb.head.i > verb.i
+        and root.i < verb.i
+        and root.pos_ in ("VERB", "AUX")
+    )
 
 
 def _clause_above(verb: Token) -> Token | None:

@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as DocSpan
 
-CLAIM_EXTRACTOR_VERSION = "claims-1"
+CLAIM_EXTRACTOR_VERSION = "claims-2"
 
 CharSpan = tuple[int, int]
 

@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUOTE_EXTRACTOR_VERSION = "quotes-3"
+QUOTE_EXTRACTOR_VERSION = "quotes-4"
 
 MIN_DIRECT_WORDS = 4
 MAX_FRAME_WORDS = 40
@@ -376,7 +376,7 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
         for t in reversed(ctx.tokens_in(*left))
         if ctx.cue_ratio(t) >= MIN_RATIO and not _reports_elsewhere(ctx, t, span)
     ]
-    if new_sentence and before:
+    if before and (new_sentence or _governs(ctx, before[0], span)):
         return before[0]
     for n, token in enumerate(after):
         if new_sentence and n >= 3:
@@ -396,6 +396,13 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
     return before[0] if before else None
 
 
+def _governs(ctx: _Context, cue: Token, span: MarkSpan) -> bool:
+    """The quotation is the cue's clausal complement in the parse (`Canova wrote, "..." and shared`)."""
+    inner = ctx.inner_tokens(span)
+    tops = [ctx.doc[i] for i in inner if ctx.doc[i].head.i not in inner]
+    return any(t.head.i == cue.i and t.dep_ in ("ccomp", "xcomp") for t in tops)
+
+
 def _colon_frame(ctx: _Context, span: MarkSpan, left: CharSpan) -> tuple[Token | None, Token | None]:
     """(cue, source) of a quotation after a colon: `He said:`, `He demurred:`, `Mr. Bush:`."""
     text = ctx.text
@@ -405,6 +412,11 @@ def _colon_frame(ctx: _Context, span: MarkSpan, left: CharSpan) -> tuple[Token |
         return None, None
     start = left[0] if text[left[0] : left[1]].strip() else colon.sent.start_char
     frame = [t for t in colon.sent if start <= t.idx < colon.idx and not ctx.in_quote(t.idx)]
+    dashes = [n for n, t in enumerate(frame) if t.text in _DASHES and n > 0]
+    if dashes:  # a name signing off a remark: "... in other states - Michael P. McDonald:"
+        frame = frame[dashes[-1] + 1 :]
+    if frame and frame[0].lower_ in ("from", "per") and len(frame) <= 5:
+        frame = frame[1:]  # "From the report:"
     for token in reversed(frame):
         if ctx.cue_ratio(token) >= MIN_RATIO:
             return token, None
@@ -616,12 +628,23 @@ def _attach_sources(ctx: _Context, units: list[_Unit]) -> None:
         if unit.cue is not None:
             unit.source = _source_of(ctx, unit.cue)
             if unit.source is None or ctx.in_quote(unit.source.idx) or _not_a_speaker(unit.source):
-                unit.source = _frame_source(ctx, unit.cue, unit.cue.idx >= unit.spans[0].outer[1])
+                unit.source = _frame_source(ctx, unit.cue, _inverted_after(ctx, unit))
         if unit.source is not None:
             exclude = {t for s in unit.spans for t in ctx.inner_tokens(s)}
             if unit.cue is not None:
                 exclude.add(unit.cue.i)
             unit.source_span = _phrase_span(unit.source, exclude)
+
+
+def _inverted_after(ctx: _Context, unit: _Unit) -> bool:
+    """The cue follows a fragment with no word in between (`"...," said Mr. Cruz`), so the source may follow
+    it; with words in between (`"...," Ramos, 58, told AFP`) the source is those words."""
+    cue = unit.cue
+    assert cue is not None
+    ends = [s.outer[1] for s in unit.spans if s.outer[1] <= cue.idx]
+    if not ends:
+        return False
+    return not any(t.is_alpha for t in ctx.tokens_in(max(ends), cue.idx))
 
 
 def _source_of(ctx: _Context, cue: Token) -> Token | None:
@@ -632,47 +655,61 @@ def _source_of(ctx: _Context, cue: Token) -> Token | None:
 
 
 def _not_a_speaker(token: Token) -> bool:
-    """Dates and times never speak (a mis-parsed "Thursday morning said"; "14 percent said" does)."""
-    return token.ent_type_ in _NON_SPEAKER_ENTS
+    """Dates and times never speak (a mis-parsed "Thursday morning said"; "14 percent said" does), but an
+    age does ("said the 46-year-old")."""
+    if token.ent_type_ not in _NON_SPEAKER_ENTS:
+        return False
+    return not (token.lower_ == "old" and token.i > 0 and token.doc[token.i - 1].lower_ in ("-", "year", "years"))
 
 
 def _frame_source(ctx: _Context, cue: Token, cue_after_quote: bool) -> Token | None:
     """When the parse gives a cue no subject outside the quotation: the nominal next to the cue -- right
     after it when the cue follows the quotation (`"...," said Mr. Cruz`), else right before it."""
 
-    def nominal(token: Token) -> Token | None:
+    def nominal(token: Token, after_cue: bool = False) -> Token | None:
         if ctx.in_quote(token.idx) or token.sent != cue.sent or _not_a_speaker(token):
             return None
-        if token.pos_ in ("PROPN", "PRON", "NOUN") and token.lower_ not in ("that", "this", "what", "which"):
+        # right after an inverted cue a capitalised word is a name whatever its tag ("said Skelly" as ADV)
+        name_like = after_cue and token.is_title and not token.is_stop and token.pos_ not in ("VERB", "AUX")
+        if (
+            token.pos_ in ("PROPN", "PRON", "NOUN") and token.lower_ not in ("that", "this", "what", "which")
+        ) or name_like:
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             return token
         return None
 
-    doc = cue.doc
-    if cue_after_quote:
+    def after(cue: Token) -> Token | None:
         for j in range(cue.i + 1, min(cue.i + 4, len(doc))):
             if doc[j].pos_ in ("DET", "ADJ", "NUM"):
+                continue
+            return nominal(doc[j], after_cue=True)
+        return None
+
+    def before(cue: Token) -> Token | None:
+        j = cue.i
+        while j > max(cue.i - 11, 0):
+            j -= 1
+            if doc[j].text == ")":  # "Sen. Elizabeth Warren (D-MA) said": the name, not the parenthetical
+                opening = next((k for k in range(j - 1, max(j - 8, -1), -1) if doc[k].text == "("), None)
+                j = opening if opening is not None else j
+                continue
+            if doc[j].pos_ in ("AUX", "ADV", "PART", "PUNCT", "SPACE") or doc[j].dep_ in ("aux", "neg", "advmod"):
                 continue
             found = nominal(doc[j])
             if found is not None:
                 return found
-            break
-    j = cue.i
-    while j > max(cue.i - 11, 0):
-        j -= 1
-        if doc[j].text == ")":  # "Sen. Elizabeth Warren (D-MA) said": the name, not the parenthetical
-            opening = next((k for k in range(j - 1, max(j - 8, -1), -1) if doc[k].text == "("), None)
-            j = opening if opening is not None else j
-            continue
-        if doc[j].pos_ in ("AUX", "ADV", "PART", "PUNCT", "SPACE") or doc[j].dep_ in ("aux", "neg", "advmod"):
-            continue
-        found = nominal(doc[j])
-        if found is not None:
-            return found
-        if doc[j].pos_ not in ("NUM", "ADJ", "DET"):
-            break
-    return None
+            if doc[j].pos_ not in ("NUM", "ADJ", "DET"):
+                break
+        return None
+
+    doc = cue.doc
+    if cue_after_quote:
+        return after(cue) or before(cue)
+    found = before(cue)
+    if found is None and (cue.i == cue.sent.start or doc[cue.i - 1].is_punct):
+        found = after(cue)  # an inverted cue before a colon: "Continued Stone: ..."
+    return found
 
 
 def _phrase_span(source: Token, exclude: set[int]) -> CharSpan:
