@@ -212,6 +212,8 @@ def subject_of(verb: Token) -> Token | None:
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
         if subjects:
             child = min(subjects, key=lambda c: (_dateline(c), _in_marks(c), abs(c.i - verb.i)))
+            if _dateline(child):  # "TALLAHASSEE — Rep. Gwen Graham ... pummeled": the name hung from it
+                child = next((c for c in child.children if c.dep_ == "appos"), child)
             if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
                 return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
             return child
@@ -259,7 +261,12 @@ def _clause_above(verb: Token) -> Token | None:
 def _in_marks(token: Token) -> bool:
     """The word is set in quotation marks ('"Scandal"')."""
     doc = token.doc
-    return token.i > 0 and bool(set(doc[token.left_edge.i - 1].text) & QUOTE_MARKS)
+    first = token.left_edge
+
+    def opening(mark: Token) -> bool:  # attached to the next word, never a closing curly one
+        return bool(set(mark.text) & QUOTE_MARKS) and not mark.whitespace_ and not set(mark.text) & set("”’")
+
+    return opening(first) or (first.i > 0 and opening(doc[first.i - 1]))
 
 
 def _dateline(token: Token) -> bool:

@@ -376,8 +376,11 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
         for t in reversed(ctx.tokens_in(*left))
         if ctx.cue_ratio(t) >= MIN_RATIO and not _reports_elsewhere(ctx, t, span)
     ]
-    if before and (new_sentence or _governs(ctx, before[0], span)):
-        return before[0]
+    if before and _signed_colon(ctx, left):
+        before = []  # "Pollsters agree - Carl Bialik: "..."": the name signs the quotation
+    capital_after = bool(after) and after[0].text[:1].isupper()
+    if before and (new_sentence or (capital_after and inner.endswith(("?", "!")))):
+        return before[0]  # `Clinton responded: "What difference ...?" Her critics cited it`
     for n, token in enumerate(after):
         if new_sentence and n >= 3:
             break
@@ -386,18 +389,40 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
         ):
             if _reports_elsewhere(ctx, token, span):
                 break
+            own_subject = any(c.dep_ in _SUBJ_DEPS for c in token.children)
+            coordinated = any(t.pos_ == "CCONJ" for t in after[:n])  # `"...," but in fact Clinton used`
+            if before and (coordinated or (not own_subject and (token.tag_ == "VBG" or _governs(ctx, before[0], span)))):
+                return before[0]  # `Canova wrote, "..." and shared a link`; `she stated, "...", adding`
             return token
     if inner.endswith((",", "?", "!", "—")):
         for token in after[:6]:
             if token.pos_ == "VERB" and token.dep_ not in ("aux", "auxpass", "amod"):
+                if before and not any(c.dep_ in _SUBJ_DEPS for c in token.children):
+                    return before[0]  # `but said, "...," promising that ...`
                 return token
             if token.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ", "PUNCT", "ADV", "NUM"):
                 break
     return before[0] if before else None
 
 
+def _signed_colon(ctx: _Context, left: CharSpan) -> bool:
+    """The frame ends `- Name:`: a dash, then words with no verb and a name, then the colon."""
+    if not ctx.text[left[0] : left[1]].rstrip().endswith(":"):
+        return False
+    tokens = ctx.tokens_in(*left)
+    dashes = [n for n, t in enumerate(tokens) if _separating_dash(t) and n > 0]
+    if not dashes:
+        return False
+    tail = tokens[dashes[-1] + 1 : -1]
+    return (
+        0 < len(tail) <= 8
+        and any(t.pos_ == "PROPN" for t in tail)
+        and not any(t.pos_ in ("VERB", "AUX") for t in tail)
+    )
+
+
 def _governs(ctx: _Context, cue: Token, span: MarkSpan) -> bool:
-    """The quotation is the cue's clausal complement in the parse (`Canova wrote, "..." and shared`)."""
+    """The quotation is the cue's clausal complement in the parse."""
     inner = ctx.inner_tokens(span)
     tops = [ctx.doc[i] for i in inner if ctx.doc[i].head.i not in inner]
     return any(t.head.i == cue.i and t.dep_ in ("ccomp", "xcomp") for t in tops)
@@ -412,7 +437,7 @@ def _colon_frame(ctx: _Context, span: MarkSpan, left: CharSpan) -> tuple[Token |
         return None, None
     start = left[0] if text[left[0] : left[1]].strip() else colon.sent.start_char
     frame = [t for t in colon.sent if start <= t.idx < colon.idx and not ctx.in_quote(t.idx)]
-    dashes = [n for n, t in enumerate(frame) if t.text in _DASHES and n > 0]
+    dashes = [n for n, t in enumerate(frame) if _separating_dash(t) and n > 0]
     if dashes:  # a name signing off a remark: "... in other states - Michael P. McDonald:"
         frame = frame[dashes[-1] + 1 :]
     if frame and frame[0].lower_ in ("from", "per") and len(frame) <= 5:
@@ -483,6 +508,8 @@ def _containing_attribution(ctx: _Context, span: MarkSpan) -> Attribution | None
     inner = ctx.inner_tokens(span)
     best: Attribution | None = None
     for att in ctx.attributions:
+        if att.form == "inverted" and ctx.in_quote(att.cue[0]):
+            continue  # a quoted verb read as an aside ("''I don't like it,'' adding that ...")
         if inner and att.cue_token not in inner and len(inner & att.content_tokens) * 2 >= len(inner):
             if best is None or len(att.content_tokens) > len(best.content_tokens):
                 best = att
@@ -707,20 +734,28 @@ def _frame_source(ctx: _Context, cue: Token, cue_after_quote: bool) -> Token | N
     if cue_after_quote:
         return after(cue) or before(cue)
     found = before(cue)
-    if found is None and (cue.i == cue.sent.start or doc[cue.i - 1].is_punct):
+    if found is None and cue.i == cue.sent.start:
         found = after(cue)  # an inverted cue before a colon: "Continued Stone: ..."
     return found
+
+
+def _separating_dash(token: Token) -> bool:
+    """A dash between phrases ("caucus - HuffPollster", "Mercy Street — he"), not a hyphen ("two-term")."""
+    if token.text not in _DASHES:
+        return False
+    spaced = bool(token.whitespace_) and token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
+    return spaced or token.text in ("―", "--")
 
 
 def _phrase_span(source: Token, exclude: set[int]) -> CharSpan:
     """The source phrase: the contiguous part of the head's subtree around it, outside the quotation."""
     ids = {t.i for t in source.subtree} - exclude
-    lo = hi = source.i
-    while lo - 1 in ids:
-        lo -= 1
-    while hi + 1 in ids:
-        hi += 1
     doc = source.doc
+    lo = hi = source.i
+    while lo - 1 in ids and not _separating_dash(doc[lo - 1]):
+        lo -= 1
+    while hi + 1 in ids and not _separating_dash(doc[hi + 1]):
+        hi += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
         hi -= 1
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
