@@ -65,7 +65,7 @@ from .places import Gazetteer, Place, demonym_stems, gazetteer, key, stem_place
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-ENTITY_EXTRACTOR_VERSION = "entities-1"
+ENTITY_EXTRACTOR_VERSION = "entities-2"
 
 NON_ENTITY_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 ENTITY_TYPES: frozenset[str] = frozenset(

@@ -36,6 +36,14 @@ def _register_component() -> None:
         return doc
 
 
+def _split_glued_quotes(nlp: Language) -> None:
+    """A curly quotation mark glued to the words around it is a token of its own (`said,“Look`)."""
+    from spacy.util import compile_infix_regex
+
+    infixes = [*nlp.Defaults.infixes, r"[,;:](?=[“”\"])", r"[“”„]", r"(?<=[,;:])\""]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(name: str) -> Language:
     """Load an installed pipeline by package name; raises ModelUnavailable if it is not installed."""
@@ -47,6 +55,7 @@ def load_pipeline(name: str) -> Language:
             nlp = spacy.load(name)
         except (OSError, ImportError) as exc:
             raise ModelUnavailable(name, str(exc).splitlines()[0]) from exc
+        _split_glued_quotes(nlp)
         before = "parser" if "parser" in nlp.pipe_names else None
         if before:
             nlp.add_pipe(NEWLINE_COMPONENT, before=before)
