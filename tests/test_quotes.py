@@ -251,3 +251,44 @@ def test_a_party_tag_after_a_name_is_skipped_when_finding_the_speaker(quotes):
     kasich = person(text, "John Kasich", "Kasich")
     found = quoted(quotes(text, kasich))
     assert found and found[0].speaker.entity_id == kasich.id
+
+
+def speaker_text(found: list[Quote]) -> list[str | None]:
+    return [q.speaker.mention.text if q.speaker.mention else None for q in quoted(found)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # words between the quotation and its cue are the speaker, not the object after the cue
+        ('"We should have fought this from day one," Alvarez, 61, told Reuters on Monday.', "Alvarez, 61"),
+        # an age is a person
+        ('"She has always been a fighter," said the 52-year-old. "She will win."', "the 52-year-old"),
+        # a capitalised word after an inverted cue is a name whatever its tag
+        ('"Having two data people on board is worth a lot," said Quigley, who ran the count.', "Quigley, who ran the count"),
+        # an inverted cue opening the sentence before a colon
+        ('Continued Harlow: "So I think it is a real problem. And the fix is to register more voters."', "Harlow"),
+        # a dash-signed remark before a colon
+        ('Turnout surprised everyone - Maria Delgado: "Nobody expected lines around the block this early."', "Maria Delgado"),
+        # a cue that governs the quotation wins over a coordinated verb after it
+        ('At breakfast, Okafor wrote to his followers, "It is time to end this for good," and posted a link.', "Okafor"),
+        # ... and over a participle after it
+        ('Brandt said, "We will change how we do it," promising that the club would return.', "Brandt"),
+        # ... and over a new sentence after a question
+        ('Ms. Ruiz shot back: "What difference does it make now?" Her critics seized on the remark.', "Ms. Ruiz"),
+        # a closing mark does not make the pronoun after it a quoted title
+        ('His verdict: "It is not quite a triumph," he said. "We are hopeful."', "he"),
+        # a subject reached through "so far as to"
+        ('The columnist Dana Whitfield went so far as to say: "Cable news as we know it is over."', "The columnist Dana Whitfield"),
+        # a comma glued to the opening mark
+        ('Ryan Keller said,“Look, these images have no place in a campaign. Everybody knows that.”', "Ryan Keller"),
+    ],
+)
+def test_the_speaker_of_a_direct_quote_in_common_newswire_frames(quotes, text, speaker):
+    assert speaker_text(quotes(text)) == [speaker]
+
+
+def test_a_dateline_with_a_name_in_apposition_gives_the_name(quotes):
+    text = 'TALLAHASSEE — Rep. Gwen Harding on Friday attacked the plan while praising her rival as a "work horse."'
+    (quote,) = quoted(quotes(text))
+    assert quote.speaker.mention is not None and "Gwen Harding" in quote.speaker.mention.text
