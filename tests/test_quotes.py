@@ -280,6 +280,12 @@ def speaker_text(found: list[Quote]) -> list[str | None]:
         ('His verdict: "It is not quite a triumph," he said. "We are hopeful."', "he"),
         # a subject reached through "so far as to"
         ('The columnist Dana Whitfield went so far as to say: "Cable news as we know it is over."', "The columnist Dana Whitfield"),
+        # a sentence that only announces the quotation after it
+        ('Professor Ana Whitlock agreed. "Party leaders are running out of time to find an alternative."', "Professor Ana Whitlock"),
+        # a participle in the name phrase after an inverted cue
+        ('"I will not call it a mistake, so forget about it," said retired surgeon Paul Drummond, asked about it.', "retired surgeon Paul Drummond"),
+        # the cue governing the quotation, not a participle next to it
+        ('Lopez told the Gazette in a written statement, "I really do not want his endorsement at all."', "Lopez"),
         # a comma glued to the opening mark
         ('Ryan Keller said,“Look, these images have no place in a campaign. Everybody knows that.”', "Ryan Keller"),
     ],

@@ -374,8 +374,9 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
     before = [
         t
         for t in reversed(ctx.tokens_in(*left))
-        if ctx.cue_ratio(t) >= MIN_RATIO and not _reports_elsewhere(ctx, t, span)
+        if ctx.cue_ratio(t) >= MIN_RATIO and t.dep_ != "amod" and not _reports_elsewhere(ctx, t, span)
     ]
+    before.sort(key=lambda t: not _governs(ctx, t, span))  # `told the Post in a written statement, "..."`
     if before and _signed_colon(ctx, left):
         before = []  # "Pollsters agree - Carl Bialik: "..."": the name signs the quotation
     capital_after = bool(after) and after[0].text[:1].isupper()
@@ -491,6 +492,24 @@ def _preceding_report(ctx: _Context, span: MarkSpan) -> Attribution | None:
             if att.ratio >= REPORT_RATIO and not ctx.text[att.sentence[1] : span.open_at].strip():
                 found = att
     return found
+
+
+def _lead_in(ctx: _Context, span: MarkSpan) -> Token | None:
+    """The cue of a sentence that only announces the quotation after it, in the same paragraph:
+    `Dianne Bystrom agreed. "..."`, `Sam Lau said in a statement. "..."`."""
+    para = ctx.paragraphs[span.paragraph]
+    first = ctx.token_at(span.open_at)
+    if first is None or first.i == 0:
+        return None
+    sent = ctx.doc[first.i - 1].sent
+    if sent.start_char < para.start or ctx.text[sent.end_char : span.open_at].strip():
+        return None
+    root = sent.root
+    if ctx.cue_ratio(root) < REPORT_RATIO or ctx.in_quote(root.idx) or root.i in ctx.by_cue:
+        return None  # a cue with its own content reports something else
+    if any(c.dep_ in ("ccomp", "xcomp") for c in root.children):
+        return None
+    return root if any(c.dep_ in _SUBJ_DEPS for c in root.children) else None
 
 
 def _one_frame(between: str) -> bool:
@@ -610,8 +629,11 @@ class _Builder:
         if unit.cue is None and unit.source is None and not ctx.text[left[0] : left[1]].strip():
             prev = self.units[-1] if self.units else None
             report = _preceding_report(ctx, span)
+            lead = _lead_in(ctx, span) if report is None else None
             if report is not None and (prev is None or prev.end <= report.cue[0]):
                 unit.cue, unit.cue_before = ctx.doc[report.cue_token], True
+            elif lead is not None and (prev is None or prev.end <= lead.idx):
+                unit.cue, unit.cue_before = lead, True
             elif prev is not None and (
                 prev.paragraph == span.paragraph
                 or (
@@ -707,9 +729,9 @@ def _frame_source(ctx: _Context, cue: Token, cue_after_quote: bool) -> Token | N
         return None
 
     def after(cue: Token) -> Token | None:
-        for j in range(cue.i + 1, min(cue.i + 4, len(doc))):
-            if doc[j].pos_ in ("DET", "ADJ", "NUM"):
-                continue
+        for j in range(cue.i + 1, min(cue.i + 5, len(doc))):
+            if doc[j].pos_ in ("DET", "ADJ", "NUM") or doc[j].dep_ in ("amod", "det", "nummod"):
+                continue  # "said retired neurosurgeon Ben Carson"
             return nominal(doc[j], after_cue=True)
         return None
 
