@@ -16,10 +16,14 @@ Rules, in the order they apply (offsets are into doc.text; a paragraph is a line
 3. Direct quotes. The cue is the first cue of the lexicon after the span in its sentence (`"...," he
    said`; not one in a relative clause, and none after a cue that reports an unquoted clause of its own),
    else the last one before it (`He said: "..."`); after a quotation closed by a full stop a cue must come
-   within three words, and the one before wins. After `,"` a verb right after the speaker is the cue even
-   outside the lexicon (`"...," Toomey fumed`). Failing a cue: the sentence before a colon gives one (or,
-   with no verb, the speaker's name: `Bush: "..."`); a name after a dash signs it (`"..." ― Jane Doe`);
-   a report in the sentence just before, same paragraph, goes on with it (`Coan argues that ... "..."`);
+   within three words, and the one before wins (also after a `?`/`!` closing before a capital). A cue before
+   the span that governs it in the parse wins over a verb after it with no subject of its own or after a
+   conjunction (`she said, "...," adding`; `he wrote, "..." and shared`); participles (`a written
+   statement`) are never cues. After `,"` a verb right after the speaker is the cue even outside the
+   lexicon (`"...," Toomey fumed`). Failing a cue: the sentence before a colon gives one (or, with no
+   verb, the speaker's name: `Bush: "..."`, `... - Jane Doe: "..."`); a name after a dash signs it
+   (`"..." ― Jane Doe`); a report in the sentence just before, same paragraph, goes on with it (`Coan
+   argues that ... "..."`), and so does a sentence that only announces it (`Bystrom agreed. "..."`);
    a span opening a paragraph after a paragraph with a quotation, or following a quotation in its own
    paragraph, continues that quotation's speaker ("continuation"); a span of MIN_DIRECT_WORDS words or
    more stays a direct quote with an unresolved speaker; shorter ones are dropped.
@@ -43,7 +47,9 @@ Rules, in the order they apply (offsets are into doc.text; a paragraph is a line
    role nominal the entity extractor left unlinked takes the named person speaking in the next report of
    the same or next paragraph (cataphoric: "Russia's top diplomat said ..." / "Sergei Lavrov argued"), or
    the named person speaking both just before and just after it, within two paragraphs ("role").
-   Everything else is "unresolved" with entity_id None: never guessed.
+   Everything else is "unresolved" with entity_id None: never guessed. The source is the cue's subject;
+   without one outside the quotation, the nominal right after a cue that directly follows the quotation
+   (`"...," said the 46-year-old`), else the words before the cue (`"...," Ramos, 58, told AFP`).
 """
 
 from __future__ import annotations
