@@ -286,6 +286,8 @@ def speaker_text(found: list[Quote]) -> list[str | None]:
         ('"I will not call it a mistake, so forget about it," said retired surgeon Paul Drummond, asked about it.', "retired surgeon Paul Drummond"),
         # the cue governing the quotation, not a participle next to it
         ('Lopez told the Gazette in a written statement, "I really do not want his endorsement at all."', "Lopez"),
+        # a document sent to someone speaks for its sender
+        ('The campaign of Ann Lister sent a text message to supporters saying: "With your help, we just won the state!"', "The campaign of Ann Lister"),
         # a comma glued to the opening mark
         ('Ryan Keller said,“Look, these images have no place in a campaign. Everybody knows that.”', "Ryan Keller"),
     ],
@@ -298,3 +300,11 @@ def test_a_dateline_with_a_name_in_apposition_gives_the_name(quotes):
     text = 'TALLAHASSEE — Rep. Gwen Harding on Friday attacked the plan while praising her rival as a "work horse."'
     (quote,) = quoted(quotes(text))
     assert quote.speaker.mention is not None and "Gwen Harding" in quote.speaker.mention.text
+
+
+def test_a_second_quotation_hung_from_the_first_one_keeps_its_speaker(quotes):
+    text = (
+        'On the radio, she stated, "Doing nothing would have made the crisis far worse for everyone," '
+        'adding, "I think the numbers speak for themselves in this case."'
+    )
+    assert speaker_text(quotes(text)) == ["she", "she"]

@@ -220,6 +220,8 @@ def subject_of(verb: Token) -> Token | None:
         if _trailing_participle(verb):
             verb = verb.sent.root  # "Clinton seemed ready, telling the crowd, "...": misparsed under the quote
             continue
+        if verb.dep_ == "acl" and (sender := _sender(verb.head)) is not None:
+            return sender  # "sent a message to supporters saying ...": the message's, not the supporters'
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _issuer(verb.head) or verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
@@ -317,6 +319,17 @@ def _quoted(text: str, spans: list[CharSpan]) -> bool:
     before = text[max(0, spans[0][0] - 2) : spans[0][0]]
     after = text[spans[-1][1] : spans[-1][1] + 3]
     return any(ch in QUOTE_MARKS for ch in before) and any(ch in QUOTE_MARKS for ch in after)
+
+
+def _sender(recipient: Token) -> Token | None:
+    """The subject of a verb that sent a document to `recipient` ("sent a message to supporters")."""
+    prep = recipient.head
+    if recipient.dep_ != "pobj" or prep.lower_ != "to" or prep.head.pos_ != "VERB":
+        return None
+    verb = prep.head
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in _DOCUMENTS for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
 
 def _issuer(noun: Token) -> Token | None:

@@ -684,11 +684,27 @@ def _attach_sources(ctx: _Context, units: list[_Unit]) -> None:
             unit.source = _source_of(ctx, unit.cue)
             if unit.source is None or ctx.in_quote(unit.source.idx) or _not_a_speaker(unit.source):
                 unit.source = _frame_source(ctx, unit.cue, _inverted_after(ctx, unit))
+            if unit.source is None and (quoting := _hung_from_quote(units, unit)) is not None:
+                unit.source, unit.source_span = quoting.source, quoting.source_span
+                continue
         if unit.source is not None:
             exclude = {t for s in unit.spans for t in ctx.inner_tokens(s)}
             if unit.cue is not None:
                 exclude.add(unit.cue.i)
             unit.source_span = _phrase_span(unit.source, exclude)
+
+
+def _hung_from_quote(units: list[_Unit], unit: _Unit) -> _Unit | None:
+    """An earlier quotation the cue hangs from in the parse (`she stated, "...," adding, "..."`)."""
+    cue = unit.cue
+    assert cue is not None
+    head = cue.head
+    for other in units:
+        if other is unit or other.source is None or other.start > cue.idx:
+            continue
+        if any(s.open_at <= head.idx < s.outer[1] for s in other.spans):
+            return other
+    return None
 
 
 def _inverted_after(ctx: _Context, unit: _Unit) -> bool:
