@@ -173,7 +173,7 @@ def test_a_dispute_in_the_same_sentence_is_cut_from_the_claim_it_disputes(claims
     (dispute,) = disputed.disputed_by
     assert dispute.by.name == "some doctors"
     assert dispute.cue.text == "cast doubt on"
-    assert dispute.argument is not None and dispute.argument.text == "two recent trials"
+    assert dispute.argument is not None and dispute.argument.text == "citing two recent trials"
 
 
 def test_a_nested_attribution_is_its_own_claim_inside_the_outer_one_and_nothing_is_duplicated(claims_of):

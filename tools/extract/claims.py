@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as DocSpan
 
-CLAIM_EXTRACTOR_VERSION = "claims-2"
+CLAIM_EXTRACTOR_VERSION = "claims-3"
 
 CharSpan = tuple[int, int]
 
@@ -426,7 +426,7 @@ def noun_phrase(token: Token) -> CharSpan:
 
 
 def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
-    """A counter-argument clause on the disputing verb: 'arguing that X' (X), 'citing Y' (Y)."""
+    """A counter-argument clause on the disputing verb: 'arguing that X' (X), 'citing Y' ('citing Y')."""
     for child in verb.children:
         if child.dep_ not in ("advcl", "conj", "xcomp") or child.lemma_.lower() not in ARGUMENT_LEMMAS:
             continue
@@ -440,6 +440,8 @@ def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
         ]
         while tokens and tokens[-1].is_punct:
             tokens.pop()
+        if tokens and comp.dep_ == "dobj":
+            tokens = [child, *(t for t in tokens if t.i > child.i)]  # a noun phrase reads with its verb: "citing Y"
         if tokens:
             return child, (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
     return None
