@@ -171,7 +171,7 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
             content = {t.i for c in complements for t in c.subtree}
         elif (
             cue.dep_ in ("parataxis", "ccomp", "advcl")
-            and _has_subject(cue)
+            and has_subject(cue)
             and not any(c.dep_ == "mark" for c in cue.children)  # "after she attacked" is no aside
             and _parenthetical(cue)
         ):
@@ -369,7 +369,7 @@ def _parenthetical(cue: Token) -> bool:
     return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _ASIDE and doc[hi + 1].text in _ASIDE
 
 
-def _has_subject(verb: Token) -> bool:
+def has_subject(verb: Token) -> bool:
     return any(c.dep_ in _SUBJECTS for c in verb.children)
 
 

@@ -71,6 +71,7 @@ from .attribution import (
     according_to,
     default_lexicon,
     find_attributions,
+    has_subject,
     runs,
     subject_of,
 )
@@ -376,17 +377,18 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
     """The cue of a direct-shaped span (rule 3)."""
     inner = ctx.text[span.start : span.end].rstrip().rstrip("'’\"”")
     after = ctx.tokens_in(*right)
-    new_sentence = inner.endswith(".") and bool(after) and after[0].text[:1].isupper()
+    capital_after = bool(after) and after[0].text[:1].isupper()
+    new_sentence = capital_after and inner.endswith(".")
+    governing = _governing_cues(ctx, span)
     before = [
         t
         for t in reversed(ctx.tokens_in(*left))
         if ctx.cue_ratio(t) >= MIN_RATIO and t.dep_ != "amod" and not _reports_elsewhere(ctx, t, span)
     ]
-    before.sort(key=lambda t: not _governs(ctx, t, span))  # `told the Post in a written statement, "..."`
+    before.sort(key=lambda t: t.i not in governing)  # `told the Post in a written statement, "..."`
     if before and _signed_colon(ctx, left):
         before = []  # "Pollsters agree - Carl Bialik: "..."": the name signs the quotation
-    capital_after = bool(after) and after[0].text[:1].isupper()
-    if before and (new_sentence or (capital_after and inner.endswith(("?", "!")))):
+    if before and capital_after and inner.endswith((".", "?", "!")):
         return before[0]  # `Clinton responded: "What difference ...?" Her critics cited it`
     for n, token in enumerate(after):
         if new_sentence and n >= 3:
@@ -396,31 +398,34 @@ def _frame_cue(ctx: _Context, span: MarkSpan, left: CharSpan, right: CharSpan) -
         ):
             if _reports_elsewhere(ctx, token, span):
                 break
-            own_subject = any(c.dep_ in _SUBJ_DEPS for c in token.children)
             coordinated = any(t.pos_ == "CCONJ" for t in after[:n])  # `"...," but in fact Clinton used`
-            if before and (coordinated or (not own_subject and (token.tag_ == "VBG" or _governs(ctx, before[0], span)))):
+            subjectless = not has_subject(token) and (token.tag_ == "VBG" or (bool(before) and before[0].i in governing))
+            if before and (coordinated or subjectless):
                 return before[0]  # `Canova wrote, "..." and shared a link`; `she stated, "...", adding`
             return token
     if inner.endswith((",", "?", "!", "—")):
         for token in after[:6]:
             if token.pos_ == "VERB" and token.dep_ not in ("aux", "auxpass", "amod"):
-                if before and not any(c.dep_ in _SUBJ_DEPS for c in token.children):
-                    return before[0]  # `but said, "...," promising that ...`
-                return token
+                return before[0] if before and not has_subject(token) else token  # `said, "...," promising`
             if token.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ", "PUNCT", "ADV", "NUM"):
                 break
     return before[0] if before else None
+
+
+def _after_last_dash(tokens: list[Token]) -> list[Token] | None:
+    """The tokens after the last dash set between phrases (`... - Michael P. McDonald`), None without one."""
+    dashes = [n for n, t in enumerate(tokens) if _separating_dash(t) and n > 0]
+    return tokens[dashes[-1] + 1 :] if dashes else None
 
 
 def _signed_colon(ctx: _Context, left: CharSpan) -> bool:
     """The frame ends `- Name:`: a dash, then words with no verb and a name, then the colon."""
     if not ctx.text[left[0] : left[1]].rstrip().endswith(":"):
         return False
-    tokens = ctx.tokens_in(*left)
-    dashes = [n for n, t in enumerate(tokens) if _separating_dash(t) and n > 0]
-    if not dashes:
+    tail = _after_last_dash(ctx.tokens_in(*left))
+    if tail is None:
         return False
-    tail = tokens[dashes[-1] + 1 : -1]
+    tail = tail[:-1]  # the colon
     return (
         0 < len(tail) <= 8
         and any(t.pos_ == "PROPN" for t in tail)
@@ -428,11 +433,11 @@ def _signed_colon(ctx: _Context, left: CharSpan) -> bool:
     )
 
 
-def _governs(ctx: _Context, cue: Token, span: MarkSpan) -> bool:
-    """The quotation is the cue's clausal complement in the parse."""
+def _governing_cues(ctx: _Context, span: MarkSpan) -> set[int]:
+    """Tokens whose clausal complement in the parse is the quotation."""
     inner = ctx.inner_tokens(span)
     tops = [ctx.doc[i] for i in inner if ctx.doc[i].head.i not in inner]
-    return any(t.head.i == cue.i and t.dep_ in ("ccomp", "xcomp") for t in tops)
+    return {t.head.i for t in tops if t.dep_ in ("ccomp", "xcomp")}
 
 
 def _colon_frame(ctx: _Context, span: MarkSpan, left: CharSpan) -> tuple[Token | None, Token | None]:
@@ -444,16 +449,15 @@ def _colon_frame(ctx: _Context, span: MarkSpan, left: CharSpan) -> tuple[Token |
         return None, None
     start = left[0] if text[left[0] : left[1]].strip() else colon.sent.start_char
     frame = [t for t in colon.sent if start <= t.idx < colon.idx and not ctx.in_quote(t.idx)]
-    dashes = [n for n, t in enumerate(frame) if _separating_dash(t) and n > 0]
-    if dashes:  # a name signing off a remark: "... in other states - Michael P. McDonald:"
-        frame = frame[dashes[-1] + 1 :]
+    if (signed := _after_last_dash(frame)) is not None:  # a name signing off a remark: "... - Jane Doe:"
+        frame = signed
     if frame and frame[0].lower_ in ("from", "per") and len(frame) <= 5:
         frame = frame[1:]  # "From the report:"
     for token in reversed(frame):
         if ctx.cue_ratio(token) >= MIN_RATIO:
             return token, None
     for token in reversed(frame):
-        if token.pos_ == "VERB" and any(c.dep_ in _SUBJ_DEPS for c in token.children):
+        if token.pos_ == "VERB" and has_subject(token):
             return token, None
     if frame and not any(t.pos_ in ("VERB", "AUX") for t in frame):
         ids = {t.i for t in frame}
@@ -515,7 +519,7 @@ def _lead_in(ctx: _Context, span: MarkSpan) -> Token | None:
         return None  # a cue with its own content reports something else
     if any(c.dep_ in ("ccomp", "xcomp") for c in root.children):
         return None
-    return root if any(c.dep_ in _SUBJ_DEPS for c in root.children) else None
+    return root if has_subject(root) else None
 
 
 def _one_frame(between: str) -> bool:
