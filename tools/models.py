@@ -143,6 +143,7 @@ class Speaker(BaseModel):
     name: str | None = Field(None, description="Canonical entity name, or the group as written.")
     mention: Span | None = Field(None, description="The speaker as written near the quote.")
     resolution: Resolution = Field(description="How the speaker was found.")
+    evidence: str | None = Field(None, description="Why the resolver chose this entity (or none).")
 
 
 class Quote(BaseModel):
@@ -202,6 +203,7 @@ class Claimant(BaseModel):
         description="How the claimant was found from the mention: as for quote speakers, plus 'as-written' "
         "(an unnamed source kept as the text has it) and 'article'."
     )
+    evidence: str | None = Field(None, description="Why the resolver chose this entity (or none).")
 
 
 class Dispute(BaseModel):

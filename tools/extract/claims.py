@@ -51,7 +51,6 @@ from typing import TYPE_CHECKING
 from ..models import (
     Claim,
     Claimant,
-    ClaimantResolution,
     ClaimCertainty,
     ClaimForm,
     ClaimStance,
@@ -72,12 +71,14 @@ from .attribution import (
     subject_of,
 )
 from .checkworthiness import score_sentence
+from .disputes import DisputeExpr, find_disputes
+from .resolve import Resolver
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as DocSpan
 
-CLAIM_EXTRACTOR_VERSION = "claims-3"
+CLAIM_EXTRACTOR_VERSION = "claims-4"
 
 CharSpan = tuple[int, int]
 
@@ -336,74 +337,10 @@ def type_of(doc: Doc, fragments: list[tuple[int, int]], stance: ClaimStance) -> 
 
 # -- disputes -------------------------------------------------------------------------------------
 
-DISPUTE_LEMMAS = lexicon(
-    "dispute deny reject question challenge contest doubt refute rebut contradict dismiss disagree debunk"
-)
-# Noun + preposition after a light verb: "cast doubt on", "take issue with", "pour cold water on".
-DISPUTE_NOUNS = {"doubt": "on", "issue": "with", "water": "on", "question": "into"}
-ANAPHORS = frozenset({"this", "that", "these", "those", "it"})
-CLAIM_NOUNS = lexicon(
-    "claim assertion suggestion idea account argument statement allegation view notion characterization "
-    "characterisation figure estimate report version theory narrative contention assessment"
-)
 ARGUMENT_LEMMAS = lexicon("argue cite say point note suggest insist claim contend add explain")
 DISPUTE_WINDOW = 2  # sentences back from the dispute in which the disputed claim may lie
-
-
-def _is_anaphor(token: Token) -> bool:
-    """'this', 'it', 'the claim', 'these claims', 'such assertions' -- not 'Putin's claim', not a relative
-    'that', not a phrase that says what it points at ('those who ...', 'this kind of ...')."""
-    if any(c.dep_ in ("relcl", "acl", "prep") for c in token.children):
-        return False
-    if token.lower_ in ANAPHORS and token.pos_ in ("PRON", "DET") and token.tag_ != "WDT":
-        return True
-    if token.lemma_.lower() in CLAIM_NOUNS:
-        dets = [c for c in token.children if c.dep_ in ("det", "amod", "predet")]
-        possessive = any(c.dep_ == "poss" for c in token.children)
-        return not possessive and any(
-            d.lower_ in ("this", "that", "these", "those", "the", "such") for d in dets
-        )
-    return False
-
-
-def _pobj(token: Token, prep: str) -> Token | None:
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == prep:
-            return next((g for g in child.children if g.dep_ == "pobj"), None)
-    return None
-
-
-def dispute_target(token: Token) -> tuple[Token, Token] | None:
-    """(the disputing verb, its anaphoric object) when `token` opens a dispute expression, else None."""
-    lemma = token.lemma_.lower()
-    if token.dep_ == "relcl":  # 'information that contradicts it': the clause describes a noun
-        return None
-    if token.pos_ == "VERB" and lemma in DISPUTE_LEMMAS:
-        for child in token.children:
-            if child.dep_ in ("dobj", "nsubjpass") and _is_anaphor(child):
-                return token, child
-        for prep in ("with", "on", "about"):
-            obj = _pobj(token, prep)
-            if obj is not None and _is_anaphor(obj):
-                return token, obj
-    if token.pos_ == "NOUN" and lemma in DISPUTE_NOUNS and token.dep_ in ("dobj", "pobj", "nsubjpass"):
-        verb = token.head if token.dep_ != "pobj" else token.head.head
-        for holder in (token, verb):
-            obj = _pobj(holder, DISPUTE_NOUNS[lemma])
-            if obj is not None and _is_anaphor(obj):
-                return verb, obj
-    return None
-
-
-def _disputer(verb: Token) -> Token | None:
-    """The subject of the disputing verb, or the agent of a passive one ('disputed by experts')."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            return child
-    for child in verb.children:
-        if child.dep_ == "agent":
-            return next((g for g in child.children if g.dep_ == "pobj"), None)
-    return None
+MIN_SHARED_WORDS = 2  # content words a stated proposition shares with the claim it disputes
+MIN_SHARED_SHARE = 0.4  # ... and the share of the proposition's content words that is
 
 
 def noun_phrase(token: Token) -> CharSpan:
@@ -449,34 +386,9 @@ def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
 
 # -- claimants ------------------------------------------------------------------------------------
 
-_MENTION_RESOLUTION: dict[str, ClaimantResolution] = {
-    "name": "named",
-    "alias": "alias",
-    "demonym": "named",
-    "role": "role",
-}
 PRONOUNS = lexicon("he she they it we i you him her them us me who")
 UNNAMED = "(unnamed source)"
 ARTICLE = Claimant(name="the article", kind="article", resolution="article")
-
-
-def mention_index(entities: list[Entity]) -> list[tuple[int, int, Entity, str]]:
-    """(start, end, entity, mention kind) for every mention, shortest first (the most specific wins)."""
-    rows = [(m.start, m.end, e, m.kind) for e in entities for m in e.mentions or []]
-    return sorted(rows, key=lambda r: (r[1] - r[0], r[0]))
-
-
-def entity_at(
-    index: list[tuple[int, int, Entity, str]], head: Token, span: tuple[int, int]
-) -> tuple[Entity, str] | None:
-    """The entity mentioned by the source phrase: a mention holding its head word, else one inside it."""
-    for start, end, entity, kind in index:
-        if start <= head.idx < end:
-            return entity, kind
-    for start, end, entity, kind in index:
-        if span[0] <= start and end <= span[1] and head.i == head.doc.char_span(start, end, "expand").root.i:
-            return entity, kind
-    return None
 
 
 def group_name(doc: Doc, span: tuple[int, int]) -> str:
@@ -511,25 +423,28 @@ def unnamed(doc: Doc, span: CharSpan, head: Token, mention: Span) -> Claimant:
 
 
 def claimant_from_source(
-    doc: Doc, source: tuple[int, int] | None, head_i: int | None, index: list[tuple[int, int, Entity, str]]
+    doc: Doc, source: tuple[int, int] | None, head_i: int | None, resolver: Resolver, speakers: list[CharSpan]
 ) -> Claimant:
-    """A claimant from a source phrase: a known entity, an unnamed group, or unresolved."""
+    """A claimant from a source phrase, through the one resolver: a known entity, an unnamed group, or
+    unresolved."""
     if source is None or head_i is None:
         return Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
     head = doc[head_i]
     mention = Span(start=source[0], end=source[1], text=text_of(doc)[source[0] : source[1]])
-    found = entity_at(index, head, source)
-    if found is not None:
-        entity, kind = found
+    found = resolver.resolve_source(head, source, speakers)
+    if found.entity is not None:
         return Claimant(
-            entity_id=entity.id,
-            name=entity.name,
+            entity_id=found.entity.id,
+            name=found.entity.name,
             kind="entity",
             mention=mention,
-            resolution=_MENTION_RESOLUTION.get(kind, "named"),
+            resolution=found.resolution,
+            evidence=found.evidence,
         )
-    if head.lower_ in PRONOUNS:
-        return Claimant(name=mention.text, kind="unresolved", mention=mention, resolution="unresolved")
+    if head.lower_ in PRONOUNS or head.pos_ == "PRON":
+        return Claimant(
+            name=mention.text, kind="unresolved", mention=mention, resolution="unresolved", evidence=found.evidence
+        )
     return unnamed(doc, source, head, mention)
 
 
@@ -671,10 +586,10 @@ def _attributed_drafts(
     doc: Doc,
     attributions: list[Report],
     quotes: list[Quote],
-    index: list[tuple[int, int, Entity, str]],
+    who: _Who,
     cut: list[set[int]],
 ) -> list[_Draft]:
-    types = {e.id: e.type for _, _, e, _ in index}
+    types = who.types
     drafts: list[_Draft] = []
     for a in attributions:
         content_tokens = set(a.content_tokens)
@@ -692,7 +607,7 @@ def _attributed_drafts(
         claimant = (
             claimant_from_speaker(doc, quote.speaker, types)
             if quote is not None
-            else claimant_from_source(doc, a.source, a.source_head, index)
+            else who.claimant(a.source, a.source_head)
         )
         if quote is not None and content == list(a.content):
             # the quotation knows every fragment of a quote split by its cue or running over sentences
@@ -712,11 +627,8 @@ def _attributed_drafts(
     return drafts
 
 
-def _quote_drafts(
-    doc: Doc, quotes: list[Quote], drafts: list[_Draft], index: list[tuple[int, int, Entity, str]]
-) -> list[_Draft]:
+def _quote_drafts(doc: Doc, quotes: list[Quote], drafts: list[_Draft], types: dict[str, str]) -> list[_Draft]:
     """Quotes no attribution covers (a quotation continued in the next paragraph, a cue the parse missed)."""
-    types = {e.id: e.type for _, _, e, _ in index}
     out = []
     taken = {d.quote_id for d in drafts if d.quote_id}
     for quote in quotes:
@@ -783,24 +695,134 @@ def _sentence_number(doc: Doc) -> Callable[[int], int]:
     return lambda offset: bisect_right(starts, offset) - 1
 
 
-def _link_disputes(
+@dataclass
+class _Who:
+    """Who a source phrase is: the resolver with the article's speaker spans (for pronouns)."""
+
+    doc: Doc
+    resolver: Resolver
+    speakers: list[CharSpan]
+    types: dict[str, str]
+
+    def claimant(self, source: CharSpan | None, head_i: int | None) -> Claimant:
+        return claimant_from_source(self.doc, source, head_i, self.resolver, self.speakers)
+
+    def of_token(self, token: Token) -> Claimant:
+        return self.claimant(noun_phrase(token), token.i)
+
+
+def _content_words(doc: Doc, tokens: Iterable[int]) -> set[str]:
+    return {
+        doc[i].lemma_.lower()
+        for i in tokens
+        if doc[i].pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not doc[i].is_stop and doc[i].is_alpha
+    }
+
+
+def _draft_words(doc: Doc, d: _Draft) -> set[str]:
+    return _content_words(doc, (t.i for t in tokens_in(doc, d.content)))
+
+
+def _holder(drafts: list[_Draft], offset: int) -> int | None:
+    """The smallest attributed claim whose content holds the offset (the speech act a verdict is in)."""
+    holding = [n for n, d in enumerate(drafts) if d.attributed and any(s <= offset < e for s, e in d.content)]
+    return min(holding, key=lambda n: drafts[n].end - drafts[n].start, default=None)
+
+
+def _disputed_claim(
     doc: Doc,
     drafts: list[_Draft],
-    disputes: list[tuple[Token, Token]],
-    index: list[tuple[int, int, Entity, str]],
-) -> None:
-    """Mark each disputed claim, and turn the counter-argument into a claim that disputes it."""
+    expr: DisputeExpr,
+    by: Claimant,
+    owner: Claimant | None,
+    exclude: set[int],
+) -> int | None:
+    """The claim a dispute answers (see the module rules, 'disputes')."""
     sent_no = _sentence_number(doc)
+    at = expr.cue.idx
+    here = sent_no(at)
+
+    def eligible(n: int, d: _Draft) -> bool:
+        same = by.kind == "entity" and d.claimant.entity_id == by.entity_id
+        return n not in exclude and not same and not any(s <= at < e for s, e in d.content)
+
+    candidates = [n for n, d in enumerate(drafts) if eligible(n, d)]
+    if owner is not None and owner.kind == "entity":
+        owned = [n for n in candidates if drafts[n].claimant.entity_id == owner.entity_id and drafts[n].attributed]
+        before = [n for n in owned if drafts[n].end <= at]
+        if before or owned:
+            return max(before, key=lambda n: drafts[n].end) if before else min(owned, key=lambda n: drafts[n].start)
+    if expr.proposition:
+        words = _content_words(doc, expr.proposition)
+        best: tuple[int, int] | None = None
+        for n in candidates:
+            if not drafts[n].attributed:
+                continue
+            shared = len(words & _draft_words(doc, drafts[n]))
+            if shared >= MIN_SHARED_WORDS and shared >= MIN_SHARED_SHARE * len(words):
+                key = (shared, -abs(drafts[n].start - at))
+                if best is None or key > (best[0], -abs(drafts[best[1]].start - at)):
+                    best = (shared, n)
+        if best is not None:
+            return best[1]
+    if expr.pointer is not None and not expr.proposition:
+        near = [
+            n
+            for n in candidates
+            if drafts[n].end <= at and here - DISPUTE_WINDOW <= sent_no(drafts[n].start) <= here
+        ]
+        return max(near, key=lambda n: (drafts[n].end, drafts[n].attributed), default=None)
+    return None
+
+
+def _stated_claim(doc: Doc, expr: DisputeExpr, owner: Claimant | None, by_cue: dict[int, int]) -> _Draft | None:
+    """The disputed proposition as a claim of its own when no claim of the article states it: the claim
+    noun's owner's ("Labour claims that ..."), else unattributed as written ("reports", "claims")."""
+    if not expr.proposition:
+        return None
+    if expr.pointer is not None and expr.pointer.i in by_cue:
+        return None  # the claim noun's own report already states it
+    content = runs(doc, set(expr.proposition))
+    if not content:
+        return None
+    if owner is not None and owner.kind != "unresolved":
+        claimant = owner
+    elif expr.pointer is not None and expr.pointer.pos_ == "NOUN":
+        span = noun_phrase(expr.pointer)
+        head = expr.pointer
+        mention = _span(doc, *span)
+        claimant = unnamed(doc, span, head, mention)
+    else:
+        claimant = Claimant(name="(unstated)", kind="unresolved", resolution="unresolved")
+    cue = (expr.pointer.idx, expr.pointer.idx + len(expr.pointer)) if expr.pointer is not None else None
+    return _Draft(
+        cue=cue,
+        cue_token=expr.pointer.i if expr.pointer is not None else None,
+        content=content,
+        sentence=_sentence_of(doc, content[0][0], content[-1][1]),
+        form="indirect",
+        claimant=claimant,
+    )
+
+
+def _link_disputes(doc: Doc, drafts: list[_Draft], disputes: list[DisputeExpr], who: _Who) -> None:
+    """Mark each disputed claim, with the disputer and the disputing sentence; the dispute's own speech
+    act (or its counter-argument) becomes a claim that `disputes` and `responds_to` the disputed one."""
     by_cue = {d.cue_token: n for n, d in enumerate(drafts) if d.cue_token is not None}
-    for verb, obj in disputes:
-        subject = _disputer(verb)
-        by = (
-            claimant_from_source(doc, noun_phrase(subject), subject.i, index)
-            if subject is not None
-            else Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
-        )
+    for expr in disputes:
+        verb = expr.cue
+        holder = _holder(drafts, verb.idx)
+        own = by_cue.get(verb.i)
+        if expr.disputer is not None:
+            by = who.of_token(expr.disputer)
+        elif holder is not None:
+            by = drafts[holder].claimant
+        elif own is not None:
+            by = drafts[own].claimant
+        else:
+            by = Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
         argument = argument_of(verb)
-        counter: int | None = None
+        counter: int | None = own if own is not None and not expr.proposition else None
         if argument is not None:
             arg_verb, arg_span = argument
             counter = by_cue.get(arg_verb.i)
@@ -820,15 +842,25 @@ def _link_disputes(
             elif drafts[counter].claimant.kind == "unresolved" or drafts[counter].claimant.mention is None:
                 drafts[counter].claimant = by
             drafts[counter].stance = "disputes"
-        target = _antecedent(drafts, verb, sent_no, exclude={counter} if counter is not None else set())
-        if target is None:
+        elif counter is None and own is not None:
+            counter = own
+        owner = who.of_token(expr.owner) if expr.owner is not None else None
+        exclude = {n for n in (counter, own, holder) if n is not None}
+        target = _disputed_claim(doc, drafts, expr, by, owner, exclude)
+        if target is None and (stated := _stated_claim(doc, expr, owner, by_cue)) is not None:
+            drafts.append(stated)
+            target = len(drafts) - 1
+            if stated.cue_token is not None:
+                by_cue[stated.cue_token] = target
+        if target is None and expr.pointer is not None and expr.pointer.i in by_cue:
+            target = by_cue[expr.pointer.i]
+        if target is None or target in exclude:
             continue
-        cue_end = obj.left_edge.idx if obj.i > verb.i else verb.idx + len(verb)
-        cue_text_end = len(text_of(doc)[:cue_end].rstrip())
+        cue_end = len(text_of(doc)[: max(expr.cue_end, verb.idx + len(verb))].rstrip())
         drafts[target].disputed_by.append(
             _DisputeDraft(
                 by=by,
-                cue=(verb.idx, cue_text_end),
+                cue=(verb.idx, cue_end),
                 sentence=_sentence_of(doc, verb.sent.start_char, verb.sent.end_char),
                 counter=counter,
                 argument=argument[1] if argument else None,
@@ -837,23 +869,6 @@ def _link_disputes(
         if counter is not None:
             drafts[counter].disputes.add(target)
             drafts[counter].responds_to.add(target)
-
-
-def _antecedent(
-    drafts: list[_Draft], verb: Token, sent_no: Callable[[int], int], exclude: set[int]
-) -> int | None:
-    """The claim an anaphoric dispute points back to: the latest one ending before the dispute, in its
-    sentence or at most DISPUTE_WINDOW sentences back; a claim that holds the dispute never counts."""
-    here = sent_no(verb.idx)
-    candidates = [
-        n
-        for n, d in enumerate(drafts)
-        if n not in exclude
-        and d.end <= verb.idx
-        and here - DISPUTE_WINDOW <= sent_no(d.start) <= here
-        and not any(s <= verb.idx < e for s, e in d.content)
-    ]
-    return max(candidates, key=lambda n: (drafts[n].end, drafts[n].attributed), default=None)
 
 
 def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
@@ -995,45 +1010,6 @@ def _report(doc: Doc, cue: Token, source: Token | None, content: set[int], kind:
     )
 
 
-PRONOUN_WINDOW = 2  # paragraphs back in which a pronoun claimant finds its antecedent
-_PERSONAL = frozenset({"he", "she", "him", "her"})
-_PLURAL = frozenset({"they", "them"})
-
-
-def _resolve_pronouns(drafts: list[_Draft], entities: list[Entity], paragraph: Callable[[int], int]) -> None:
-    """Fallback for claims no quotation covers (relayed reports, counter-arguments): a pronoun claimant is
-    the claimant of the nearest earlier claim that fits it -- he/she a person, it an organisation or
-    place, they any entity or group -- at most PRONOUN_WINDOW paragraphs back."""
-    types = {e.id: e.type for e in entities}
-
-    def fits(pronoun: str, c: Claimant) -> bool:
-        if pronoun in _PERSONAL:
-            return c.kind == "entity" and types.get(c.entity_id or "") == "PERSON"
-        if pronoun == "it":
-            return c.kind == "entity" and types.get(c.entity_id or "") in ("ORG", "GPE", "NORP")
-        return pronoun in _PLURAL and c.kind in ("entity", "group", "unnamed")
-
-    def at(d: _Draft) -> int:
-        return d.cue[0] if d.cue else d.start
-
-    for d in drafts:
-        mention = d.claimant.mention
-        if d.claimant.kind != "unresolved" or mention is None:
-            continue
-        pronoun = mention.text.casefold()
-        earlier = [
-            o
-            for o in drafts
-            if o.attributed
-            and at(o) < at(d)
-            and paragraph(at(d)) - paragraph(at(o)) <= PRONOUN_WINDOW
-            and fits(pronoun, o.claimant)
-        ]
-        if earlier:
-            found = max(earlier, key=at).claimant
-            d.claimant = found.model_copy(update={"mention": mention, "resolution": "pronoun"})
-
-
 def _paragraph_number(text: str) -> Callable[[int], int]:
     breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
     return lambda offset: bisect_right(breaks, offset)
@@ -1041,23 +1017,25 @@ def _paragraph_number(text: str) -> Callable[[int], int]:
 
 def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
     """Every claim of the article, attributed and unattributed, in reading order (see the module rules)."""
-    index = mention_index(entities)
+    types = {e.id: e.type for e in entities}
+    quoted = [(f.start, f.end) for q in quotes for f in q.quoted]
+    speakers = [(q.speaker.mention.start, q.speaker.mention.end) for q in quotes if q.speaker.entity_id and q.speaker.mention]
+    who = _Who(doc, Resolver(doc, entities, quoted), speakers, types)
     attributions = reports(doc)
-    disputes = [found for t in doc if (found := dispute_target(t)) is not None]
-    cut = [_disputed_clause(verb) for verb, _ in disputes]
-    drafts = _attributed_drafts(doc, attributions, quotes, index, cut)
-    drafts += _quote_drafts(doc, quotes, drafts, index)
-    blocked = {verb.i for verb, _ in disputes}
+    disputes = find_disputes(doc)
+    cut = [_disputed_clause(x.cue) for x in disputes if x.pointer is not None and x.cue.pos_ == "VERB"]
+    drafts = _attributed_drafts(doc, attributions, quotes, who, cut)
+    drafts += _quote_drafts(doc, quotes, drafts, types)
+    blocked = {x.cue.i for x in disputes if x.cue.pos_ == "VERB"}
     drafts += _unattributed_drafts(doc, drafts, blocked)
     drafts.sort(key=lambda d: (d.sentence[0], d.start, d.cue[0] if d.cue else -1))
-    _link_disputes(doc, drafts, disputes, index)
-    _resolve_pronouns(drafts, entities, _paragraph_number(text_of(doc)))
+    _link_disputes(doc, drafts, disputes, who)
     _link_replies(doc, drafts)
     _link_nesting(drafts)
     order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
     ids = {n: f"{article_id}:claim-{k}" for k, n in enumerate(order)}
     paragraph = _paragraph_number(text_of(doc))
-    return [_to_claim(doc, drafts[n], ids[n], ids, index, paragraph) for n in order]
+    return [_to_claim(doc, drafts[n], ids[n], ids, who.resolver.mentions, paragraph) for n in order]
 
 
 def _to_claim(
@@ -1065,7 +1043,7 @@ def _to_claim(
     d: _Draft,
     claim_id: str,
     ids: dict[int, str],
-    index: list[tuple[int, int, Entity, str]],
+    mentions: list[tuple[int, int, str, Entity]],
     paragraph: Callable[[int], int],
 ) -> Claim:
     cue = doc.char_span(d.cue[0], d.cue[1], alignment_mode="expand") if d.cue else None
@@ -1073,7 +1051,7 @@ def _to_claim(
     certainty, certainty_cues = certainty_of(doc, d.content, cue)
     claim_type, type_cue = type_of(doc, d.content, stance)
     text = " ... ".join(text_of(doc)[s:e] for s, e in d.content)
-    entities_inside = len({ent.id for s, e, ent, _ in index for a, b in d.content if a <= s and e <= b})
+    entities_inside = len({ent.id for s, e, _k, ent in mentions for a, b in d.content if a <= s and e <= b})
     disputed = bool(d.disputed_by)
     worth = score_sentence(
         text, has_named_source=d.claimant.kind == "entity", disputed=disputed, entities=entities_inside

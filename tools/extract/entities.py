@@ -60,12 +60,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..models import ArticleCount, Entity, EntityType, Mention, MentionKind
+from .gender import Gender, first_name_gender, honorific_gender
 from .places import Gazetteer, Place, demonym_stems, gazetteer, key, stem_place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-ENTITY_EXTRACTOR_VERSION = "entities-2"
+ENTITY_EXTRACTOR_VERSION = "entities-3"
 
 NON_ENTITY_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 ENTITY_TYPES: frozenset[str] = frozenset(
@@ -389,6 +390,7 @@ def _merge_people(doc: Doc, groups: dict[str, _Group], title: str | None) -> Non
             m.label = "PERSON"
     first_seen = {id(g): min(m.start for m in g.mentions) for g in people}
     in_title = {id(g) for g in people if _in_title(title, set(g.forms))}
+    _split_by_honorific(doc, groups)
     for group in list(groups.values()):
         words = group.key.split()
         if (
@@ -408,13 +410,47 @@ def _merge_people(doc: Doc, groups: dict[str, _Group], title: str | None) -> Non
                 break
             # only someone introduced in full before the bare name is first used ("Mr. Obama" early in an
             # article that names Michelle Obama later is another Obama)
-            fits = [g for g in people if g.key.split()[position] == words[0] and first_seen[id(g)] < start]
+            fits = [
+                g
+                for g in people
+                if g.key.split()[position] == words[0]
+                and first_seen[id(g)] < start
+                and _same_gender(doc, g, group)
+            ]
             target = _pick_person(fits, in_title, first_seen)
             if target is not None:
                 for m in group.mentions:
                     m.kind = "alias"
                 _absorb(target, group, as_person=True)
                 break
+
+
+def _gender(doc: Doc, g: _Group) -> Gender | None:
+    """A group's gender: its honorifics ("Mrs Howard"), else its full name's first word."""
+    votes = {h for m in g.mentions if m.titled and (h := honorific_gender(doc[m.start].text))}
+    if len(votes) == 1:
+        return votes.pop()
+    return first_name_gender(" ".join(g.name_tokens())) if not votes else None
+
+
+def _same_gender(doc: Doc, a: _Group, b: _Group) -> bool:
+    ga, gb = _gender(doc, a), _gender(doc, b)
+    return ga is None or gb is None or ga == gb
+
+
+def _split_by_honorific(doc: Doc, groups: dict[str, _Group]) -> None:
+    """A one-word name used with honorifics of both genders ("Mr Howard", "Mrs Howard") is two people:
+    the mentions with a female honorific become a group of their own."""
+    for name_key, group in list(groups.items()):
+        if group.merged or len(name_key.split()) != 1:
+            continue
+        female = [m for m in group.mentions if m.titled and honorific_gender(doc[m.start].text) == "f"]
+        male = [m for m in group.mentions if m.titled and honorific_gender(doc[m.start].text) == "m"]
+        if female and male:
+            group.mentions = [m for m in group.mentions if m not in female]
+            twin = _Group(key=f"{name_key}|f", mentions=female, place=group.place)
+            twin.forms.update(doc[m.start : m.end].text for m in female)  # "Mrs Howard" names her
+            groups[twin.key] = twin
 
 
 def _pick_person(fits: list[_Group], in_title: set[int], first_seen: dict[int, int]) -> _Group | None:
@@ -551,7 +587,10 @@ _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 # Endings of nouns for people (minister, director, economist, nominee, spokesman...); together with
 # nameparser's titles (president, secretary, host...) they decide whether a noun can be a person's role.
 _PERSON_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ee", "eer", "man", "ess", "ive", "ary")
-_NOT_CURRENT = frozenset({"former", "ex", "late", "then", "onetime", "erstwhile"})
+# a definition with one of these is another office: "former X", "deputy X" do not define "the X"
+_NOT_CURRENT = frozenset(
+    {"former", "ex", "late", "then", "onetime", "erstwhile", "deputy", "vice", "shadow", "assistant", "junior"}
+)
 _APPOSITION_OPENERS = frozenset({",", "(", "--", "\u2014", "\u2013"})
 Role = tuple[str, frozenset[str]]
 

@@ -38,18 +38,11 @@ Rules, in the order they apply (offsets are into doc.text; a paragraph is a line
 6. Indirect quotes. Attributions with no quotation marks whose cue is a reporting verb (ratio >=
    REPORT_RATIO) with a clause, infinitive, inverted or "according to" content, outside every quotation;
    inside a quotation only when their source is first person ("As I said, ...").
-7. Speakers. The source phrase is linked to the entity with a mention over its head word or a name in
-   apposition ("named", "alias", "role"), never through a modifier ("the Russian president" is not
-   Russia). he/she take the most recent PERSON mention in subject or speaker position, else the most
-   recent PERSON mention, outside quotation marks, in running-text paragraphs (ending like a sentence),
-   at most ANTECEDENT_PARAGRAPHS back; they/it the same among organisations, places and groups
-   ("pronoun"). A first-person source inside a quotation is that quotation's speaker ("first-person"). A
-   role nominal the entity extractor left unlinked takes the named person speaking in the next report of
-   the same or next paragraph (cataphoric: "Russia's top diplomat said ..." / "Sergei Lavrov argued"), or
-   the named person speaking both just before and just after it, within two paragraphs ("role").
-   Everything else is "unresolved" with entity_id None: never guessed. The source is the cue's subject;
+7. Speakers. The source is the cue's subject;
    without one outside the quotation, the nominal right after a cue that directly follows the quotation
    (`"...," said the 46-year-old`), else the words before the cue (`"...," Ramos, 58, told AFP`).
+   Which entity that source is, is decided by `resolve.py` (names, pronouns, roles, first person,
+   continuations), the resolver every speech act goes through.
 """
 
 from __future__ import annotations
@@ -61,7 +54,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Entity, Quote, QuoteKind, Resolution, Span, Speaker
+from ..models import Entity, Quote, QuoteKind, Span, Speaker
 from .attribution import (
     MIN_RATIO,
     QUOTE_MARKS,
@@ -75,18 +68,18 @@ from .attribution import (
     runs,
     subject_of,
 )
+from .resolve import FIRST_PERSON, PRONOUNS, Act, Resolved, Resolver
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
 
-QUOTE_EXTRACTOR_VERSION = "quotes-4"
+QUOTE_EXTRACTOR_VERSION = "quotes-5"
 
 MIN_DIRECT_WORDS = 4
 MAX_FRAME_WORDS = 40
 GOVERNING_RATIO = 0.2  # a verb above a partial-shaped span must be at least this likely a cue
-ANTECEDENT_PARAGRAPHS = 4
 
 _OPENERS = "“„‟«"
 _CLOSERS = "”»"
@@ -101,18 +94,6 @@ _ABBREVIATION = re.compile(
     r"|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\."
 )
 _SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
-_FIRST_PERSON = frozenset(["i", "we", "me", "us"])
-_HE_SHE = frozenset(["he", "she", "him", "her"])
-_THEY_IT = frozenset(["they", "them", "it"])
-_PRONOUNS = _FIRST_PERSON | _HE_SHE | _THEY_IT | {"you"}
-_PERSON_TYPES = ("PERSON",)
-_GROUP_TYPES = ("ORG", "GPE", "NORP")
-_RESOLUTION_OF_KIND: dict[str, Resolution] = {
-    "name": "named",
-    "alias": "alias",
-    "role": "role",
-    "demonym": "named",
-}
 _NON_SPEAKER_ENTS = ("DATE", "TIME")
 
 
@@ -254,9 +235,7 @@ class _Context:
         self.attributions = find_attributions(doc, self.lexicon)
         self.by_cue = {a.cue_token: a for a in self.attributions}
         self.starts = [t.idx for t in doc]
-        self.mentions = sorted(
-            ((m.start, m.end, m.kind, e) for e in entities for m in (e.mentions or [])), key=lambda x: x[0]
-        )
+        self.entities = entities
         self.spans: list[MarkSpan] = []
         self.quoted: list[CharSpan] = []
 
@@ -826,7 +805,7 @@ def _indirect_units(ctx: _Context, units: list[_Unit]) -> list[_Unit]:
         inside = any(s < b and a < e for s, e in taken)
         source = ctx.doc[att.source_head] if att.source_head is not None else None
         if inside and not (
-            source is not None and source.lower_ in _FIRST_PERSON and ctx.in_quote(source.idx)
+            source is not None and source.lower_ in FIRST_PERSON and ctx.in_quote(source.idx)
         ):
             continue
         unit = _Unit(
@@ -840,128 +819,38 @@ def _indirect_units(ctx: _Context, units: list[_Unit]) -> list[_Unit]:
 # -- 7. speakers -----------------------------------------------------------------------------------
 
 
-def _head_spans(source: Token) -> list[CharSpan]:
-    """The head word with its name parts ("Vladimir Putin", "Mr Lavrov"), and names in apposition."""
-    doc = source.doc
-    out = []
-    for head in [source] + [c for c in source.children if c.dep_ == "appos"]:
-        toks = [head] + [c for c in head.children if c.dep_ in ("compound", "flat")]
-        lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-        out.append((doc[lo].idx, doc[hi].idx + len(doc[hi].text)))
-    return out
-
-
-def _linked_entity(ctx: _Context, source: Token) -> tuple[Entity, str] | None:
-    """The entity with a mention over the source's head (or a name in apposition), and the mention kind."""
-    for start, end in _head_spans(source):
-        hits = [(a, kind, e) for a, b, kind, e in ctx.mentions if a < end and start < b]
-        if hits:
-            _a, kind, entity = min(hits, key=lambda h: abs(h[0] - start))
-            return entity, kind
-    return None
-
-
-def _enclosing(units: list[_Unit], offset: int) -> _Unit | None:
-    for unit in units:
-        if unit.kind != "indirect" and any(s.open_at <= offset < s.outer[1] for s in unit.spans):
-            return unit
-    return None
-
-
-def _running_text(ctx: _Context, para: Paragraph) -> bool:
-    """A paragraph of running text ends like a sentence (captions, links and headlines do not)."""
-    line = ctx.text[para.start : para.end].rstrip()
-    return bool(line) and line[-1] in _SENT_END + "\"”'’)"
-
-
-def _antecedent(ctx: _Context, earlier: list[_Unit], offset: int, pronoun: str) -> Entity | None:
-    types = _PERSON_TYPES if pronoun in _HE_SHE else _GROUP_TYPES
-    here = ctx.paragraph_at(offset).index
-    speakers = [u.source_span for u in earlier if u.entity is not None and u.source_span is not None]
-    best_subject: Entity | None = None
-    best_any: Entity | None = None
-    for start, end, _kind, entity in ctx.mentions:
-        if end > offset or entity.type not in types:
-            continue
-        para = ctx.paragraph_at(start)
-        if here - para.index > ANTECEDENT_PARAGRAPHS or not _running_text(ctx, para) or ctx.in_quote(start):
-            continue
-        head = ctx.token_at(start)
-        while head is not None and head.head.i != head.i and start <= head.head.idx < end:
-            head = head.head
-        subject = (head is not None and head.dep_ in _SUBJ_DEPS) or any(a <= start < b for a, b in speakers)
-        best_subject = entity if subject else best_subject
-        best_any = entity
-    return best_subject or best_any
-
-
-def _named_person(ctx: _Context, unit: _Unit) -> Entity | None:
-    linked = _linked_entity(ctx, unit.source) if unit.source is not None else None
-    if linked is not None and linked[1] in ("name", "alias") and linked[0].type in _PERSON_TYPES:
-        return linked[0]
-    return None
-
-
-def _role_speaker(ctx: _Context, units: list[_Unit], i: int) -> Entity | None:
-    """A role nominal the entity extractor left unlinked: cataphoric, or enclosed by one person (rule 7)."""
-    here = units[i].paragraph
-    later = [u for u in units[i + 1 :] if u.source is not None and u.paragraph <= here + 2]
-    if later and later[0].paragraph <= here + 1 and (person := _named_person(ctx, later[0])) is not None:
-        return person
-    after = next((p for u in later if (p := _named_person(ctx, u)) is not None), None)
-    before = next(
-        (
-            u.entity
-            for u in reversed(units[:i])
-            if u.paragraph >= here - 2
-            and u.speaker is not None
-            and u.speaker.resolution in ("named", "alias")
-        ),
-        None,
-    )
-    if after is not None and before is not None and before.type in _PERSON_TYPES and after.id == before.id:
-        return after
-    return None
-
-
 def _resolve_speakers(ctx: _Context, units: list[_Unit]) -> None:
-    for i, unit in enumerate(units):
-        if unit.continuation_of is not None:
-            prev = unit.continuation_of.speaker or Speaker(resolution="unresolved")
-            unit.entity = unit.continuation_of.entity
-            resolution: Resolution = "continuation" if prev.entity_id or prev.mention else "unresolved"
-            unit.speaker = prev.model_copy(update={"resolution": resolution})
-            continue
-        if unit.source is None or unit.source_span is None:
-            unit.speaker = Speaker(resolution="unresolved")
-            continue
-        src = unit.source
-        a, b = unit.source_span
-        mention = Span(start=a, end=b, text=ctx.text[a:b])
-        entity: Entity | None = None
-        resolution = "unresolved"
-        if src.lower_ in _FIRST_PERSON:
-            outer = _enclosing(units, src.idx)
-            if outer is not None and outer is not unit and outer.speaker is not None:
-                unit.entity = outer.entity
-                unit.speaker = outer.speaker.model_copy(
-                    update={"mention": mention, "resolution": "first-person"}
-                )
-                continue
-        elif src.lower_ in _HE_SHE or src.lower_ in _THEY_IT:
-            entity, resolution = _antecedent(ctx, units[:i], src.idx, src.lower_), "pronoun"
-        elif (linked := _linked_entity(ctx, src)) is not None:
-            entity, resolution = linked[0], _RESOLUTION_OF_KIND.get(linked[1], "named")
-        elif src.pos_ == "NOUN" and src.tag_ != "NNS":  # "some economists" is never one person
-            entity, resolution = _role_speaker(ctx, units, i), "role"
-        if entity is None:
-            name = None if src.lower_ in _PRONOUNS else mention.text
-            unit.speaker = Speaker(name=name, mention=mention, resolution="unresolved")
-        else:
-            unit.entity = entity
-            unit.speaker = Speaker(
-                entity_id=entity.id, name=entity.name, mention=mention, resolution=resolution
-            )
+    """Every unit's speaker through the one resolver (resolve.py), in text order."""
+    resolver = Resolver(ctx.doc, ctx.entities, ctx.quoted)
+    acts: dict[int, Act] = {}
+    for unit in units:
+        acts[id(unit)] = Act(
+            offset=unit.start,
+            source=unit.source,
+            span=unit.source_span,
+            quoted=[s.outer for s in unit.spans],
+            continues=acts.get(id(unit.continuation_of)) if unit.continuation_of is not None else None,
+        )
+    resolver.resolve_acts(list(acts.values()))
+    for unit in units:
+        unit.speaker = speaker_of(ctx.text, acts[id(unit)].result)
+
+
+def speaker_of(text: str, result: Resolved | None) -> Speaker:
+    """The resolver's answer as a quote speaker (an unresolved phrase keeps its words, a pronoun none)."""
+    if result is None:
+        return Speaker(resolution="unresolved")
+    mention = Span(start=result.mention[0], end=result.mention[1], text=text[slice(*result.mention)]) if result.mention else None
+    if result.entity is None:
+        name = None if mention is None or mention.text.lower() in PRONOUNS else mention.text
+        return Speaker(name=name, mention=mention, resolution=result.resolution, evidence=result.evidence)
+    return Speaker(
+        entity_id=result.entity.id,
+        name=result.entity.name,
+        mention=mention,
+        resolution=result.resolution,
+        evidence=result.evidence,
+    )
 
 
 # -- output ----------------------------------------------------------------------------------------

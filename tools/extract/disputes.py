@@ -1,0 +1,251 @@
+"""Dispute expressions of a parsed article: `find_disputes(doc) -> list[DisputeExpr]`.
+
+A dispute is someone contesting a claim. This module finds where the text says so and what it points
+at; claims.py links each one to the claim it answers. The forms, each a general pattern of news English
+(no phrase of one article):
+
+1. A disputing verb (DISPUTE_LEMMAS: deny, reject, dismiss, dispute, rebut, refute, contradict,
+   challenge, question, debunk, contest; "hit/fire/push back at") whose object
+   - is an anaphor or a claim noun ("denied this", "rejected the claim", "dismissed the allegations",
+     "hit back at Labour claims"): it points back at a claim; the noun's possessor or modifier, or a
+     "by X" on it, says whose ("the BNP's claim", "Labour claims", "a claim by Peter Hain");
+   - carries the disputed proposition: a claim noun with its clause ("denied reports (that) he told
+     Brown he would quit") or a clause object ("denied (that) he was gloating").
+   The disputer is the verb's subject (or the agent of a passive: "claims denied by Labour").
+   A light-verb phrase counts the same ("cast doubt on this", "take issue with the claim",
+   DISPUTE_NOUNS).
+   Attack verbs (POINTER_LEMMAS: question, challenge, mock, criticise, "lie about") dispute only a claim
+   pointer they take as object ("mocked the complaint"; not "questioned whether", "criticised the plan").
+   A clause after a disputing verb that asks (whether, what, how) is no proposition.
+2. A falsity verdict on a claim: an anaphor or claim noun said to be false (FALSITY_WORDS anywhere in
+   the predicate: "the allegations were untrue", "called the claims nonsense", "dismissed them as a load
+   of nonsense", "branded such criticisms as rubbish", "not true"); the disputer is the verb's subject,
+   else whoever says so (the speaker of the speech act holding it, found by claims.py).
+3. Absence of evidence: "there is no evidence that P" / "no evidence of P", "no proof" (the proposition
+   is P).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+CharSpan = tuple[int, int]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DISPUTE_LEMMAS = _words("dispute deny reject contest doubt refute rebut contradict dismiss disagree debunk")
+# Verbs that dispute only what they take as object ("questioned the claim", "mocked the complaint"; not
+# "questioned whether ...", "criticised the plan").
+POINTER_LEMMAS = _words("question challenge mock ridicule deride scoff criticise criticize slam lie")
+BACK_LEMMAS = _words("hit fire push strike")  # only with "back": "hit back at"
+# Noun + preposition after a light verb: "cast doubt on", "take issue with", "pour cold water on".
+DISPUTE_NOUNS = {"doubt": "on", "issue": "with", "water": "on", "question": "into"}
+ANAPHORS = _words("this that these those it them they")
+# Nouns that name a claim (what a dispute can point at).
+CLAIM_NOUNS = _words(
+    "claim assertion suggestion idea account argument statement allegation accusation charge view notion "
+    "characterization characterisation figure estimate report version theory narrative contention "
+    "assessment speculation rumour rumor criticism story premise comment remark"
+)
+FALSITY_WORDS = _words(
+    "false untrue wrong baseless nonsense rubbish inaccurate incorrect misleading lie lies ridiculous "
+    "absurd unfounded groundless fabricated fiction fantasy fabrication garbage drivel bogus mistaken "
+    "erroneous distortion falsehood smear myth hogwash laughable preposterous"
+)
+EVIDENCE_NOUNS = _words("evidence proof sign indication basis")
+
+
+@dataclass(frozen=True)
+class DisputeExpr:
+    cue: Token  # the disputing word ("denied", "untrue", "evidence")
+    cue_end: int  # offset just past the disputing words
+    disputer: Token | None  # the subject who disputes, when the expression has one
+    pointer: Token | None  # an anaphor or claim noun pointing at the disputed claim
+    owner: Token | None  # whose claim the pointer names ("the BNP's claim")
+    proposition: frozenset[int]  # tokens of the disputed proposition stated in place
+
+
+def is_claim_pointer(token: Token) -> bool:
+    """'this', 'it', 'the claim', 'these claims', 'Labour claims', 'the BNP's claim' -- not a relative
+    'that', not a phrase that says what it points at ('those who ...')."""
+    if token.lower_ in ANAPHORS and token.tag_ != "WDT" and (
+        token.pos_ in ("PRON", "DET") or token.dep_ in ("dobj", "nsubjpass", "pobj")  # "reject that" as SCONJ
+    ):
+        return not any(c.dep_ in ("relcl", "acl", "prep") for c in token.children)
+    return token.pos_ == "NOUN" and token.lemma_.lower() in CLAIM_NOUNS
+
+
+def _pobj(token: Token, *preps: str) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def owner_of(noun: Token) -> Token | None:
+    """Whose claim a claim noun names: possessor, a proper-noun modifier, or 'by X'."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.lower_ not in ("his", "her", "its", "their", "my", "our", "your"):
+            return child
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "nmod") and (child.pos_ == "PROPN" or child.ent_type_):
+            return child
+    by = _pobj(noun, "by", "from")
+    return by
+
+
+def _clause_of(noun: Token) -> frozenset[int]:
+    """The clause a claim noun carries ("reports he told Brown ...", "claims that X")."""
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp", "appos", "relcl") and child.pos_ in ("VERB", "AUX"):
+            relative = any(
+                c.tag_ in ("WDT", "WP") or (c.lower_ == "that" and c.dep_ != "mark") for c in child.children
+            )
+            gap = not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in child.children)
+            if child.dep_ == "relcl" and (relative or gap):
+                continue  # "the claims he made" is a relative clause; "claims he had used X" the claim
+            if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children):
+                return _tokens_without_mark(child)
+    return frozenset()
+
+
+def _tokens_without_mark(head: Token) -> frozenset[int]:
+    return frozenset(t.i for t in head.subtree if not (t.dep_ == "mark" and t.head.i == head.i))
+
+
+def disputer_of(verb: Token) -> Token | None:
+    """The subject of the disputing verb, climbing an xcomp ('was quick to deny'), or the agent of a
+    passive one ('claims denied by Labour', 'disputed by experts')."""
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child
+        for child in verb.children:
+            if child.dep_ == "agent":
+                return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def _verb_dispute(token: Token) -> DisputeExpr | None:
+    lemma = token.lemma_.lower()
+    back = lemma in BACK_LEMMAS and any(c.lower_ == "back" for c in token.children)
+    verbal = token.pos_ == "VERB" or (token.pos_ == "NOUN" and any(c.dep_ == "dobj" for c in token.children))
+    if not verbal or not (lemma in DISPUTE_LEMMAS or lemma in POINTER_LEMMAS or back):
+        return None
+    disputer = disputer_of(token)
+    if token.dep_ == "relcl":  # "Labour, which denied it" disputes; "information that contradicts it" not
+        if token.head.pos_ != "PROPN" or disputer is None or disputer.tag_ not in ("WP", "WDT"):
+            return None
+        disputer = token.head
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects += [o for o in [_pobj(token, "with", "on", "about", "at", "to")] if o is not None]
+    if token.dep_ == "acl" and token.tag_ == "VBN" and is_claim_pointer(token.head):
+        objects.append(token.head)  # "claims denied by Labour"
+    for obj in objects:
+        if is_claim_pointer(obj):
+            return DisputeExpr(token, token.idx + len(token), disputer, obj, owner_of(obj), _clause_of(obj))
+    clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    if (
+        clause is not None
+        and lemma in DISPUTE_LEMMAS
+        and not any(
+            c.tag_ in ("WP", "WRB", "WDT") or c.lower_ in ("whether", "if")
+            for c in clause.subtree
+            if c.i < clause.i
+        )
+    ):
+        return DisputeExpr(token, token.idx + len(token), disputer, None, None, _tokens_without_mark(clause))
+    return None
+
+
+def _light_verb_dispute(token: Token) -> DisputeExpr | None:
+    lemma = token.lemma_.lower()
+    if token.pos_ != "NOUN" or lemma not in DISPUTE_NOUNS or token.dep_ not in ("dobj", "pobj", "nsubjpass"):
+        return None
+    verb = token.head if token.dep_ != "pobj" else token.head.head
+    for holder in (token, verb):
+        obj = _pobj(holder, DISPUTE_NOUNS[lemma])
+        if obj is not None and is_claim_pointer(obj):
+            end = obj.left_edge.idx
+            return DisputeExpr(verb, end, disputer_of(verb), obj, owner_of(obj), _clause_of(obj))
+    return None
+
+
+def _is_false(token: Token) -> bool:
+    """A falsity word ("untrue", "nonsense") or "not true", anywhere in a predicate phrase ("a load of
+    nonsense", "absolutely rubbish")."""
+    for t in token.subtree:
+        if t.lemma_.lower() in FALSITY_WORDS or t.lower_ in FALSITY_WORDS:
+            return True
+        if t.lower_ == "true" and any(c.dep_ == "neg" for c in t.children):
+            return True
+    return False
+
+
+def _falsity(token: Token) -> DisputeExpr | None:
+    """'the allegations were untrue', 'called the claims nonsense', 'dismissed them as a load of nonsense',
+    'brands such criticisms as "absolutely rubbish"': a predicate of falsity on a claim pointer."""
+    if token.dep_ in ("acomp", "attr"):
+        pointer = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        verb = token.head
+    elif token.dep_ in ("oprd", "xcomp", "ccomp") and token.head.pos_ == "VERB":
+        pointer = next((c for c in token.head.children if c.dep_ == "dobj" and c.i != token.i), None)
+        verb = token.head
+    elif token.dep_ == "pobj" and token.head.lower_ == "as":
+        verb = token.head.head
+        pointer = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    else:
+        return None
+    if pointer is None or not is_claim_pointer(pointer) or not _is_false(token):
+        return None
+    disputer = disputer_of(verb) if verb.lemma_ != "be" else None
+    word = next(
+        t for t in token.subtree if t.lemma_.lower() in FALSITY_WORDS or t.lower_ in ("true", *FALSITY_WORDS)
+    )
+    return DisputeExpr(word, word.idx + len(word), disputer, pointer, owner_of(pointer), _clause_of(pointer))
+
+
+def _no_evidence(token: Token) -> DisputeExpr | None:
+    """'there is no evidence that P', 'no evidence of P', 'offered no proof'."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in EVIDENCE_NOUNS:
+        return None
+    if not any(c.lower_ in ("no", "little") and c.dep_ == "det" for c in token.children):
+        return None
+    clause = _clause_of(token)
+    if not clause and (obj := _pobj(token, "of", "for", "that")) is not None:
+        clause = frozenset(t.i for t in obj.subtree)
+    if not clause:
+        return None
+    verb = token.head
+    return DisputeExpr(
+        token,
+        token.idx + len(token),
+        disputer_of(verb) if verb.lemma_ not in ("be",) else None,
+        None,
+        None,
+        clause,
+    )
+
+
+def find_disputes(doc: Doc) -> list[DisputeExpr]:
+    """Every dispute expression of the document, in text order (one per disputing word)."""
+    out: list[DisputeExpr] = []
+    for token in doc:
+        found = _verb_dispute(token) or _light_verb_dispute(token) or _falsity(token) or _no_evidence(token)
+        if found is None:
+            continue
+        if found.pointer is not None and any(x.pointer is not None and x.pointer.i == found.pointer.i for x in out):
+            continue  # "dismissed them as nonsense": one dispute
+        out.append(found)
+    return out

@@ -1,0 +1,462 @@
+"""From a mention to an entity: the one resolver of quote speakers, claimants and disputers.
+
+`Resolver(doc, entities, quoted)` is built once per parsed article (entities from `entities.py`, `quoted` the
+spans inside quotation marks). `resolve_acts(acts)` takes the source phrase of every speech act in text
+order and says, for each, which entity spoke, how it was found (`resolution`) and on what `evidence`. It
+leaves a mention unresolved rather than guess. Rules, in the order they apply:
+
+1. Continuation: an act that continues another (a new paragraph of the same quotation) has its speaker.
+2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
+3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
+   "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
+   minister") is "role". A modifier never speaks ("the Russian president" is not Russia), except for a
+   spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
+   spokesman", "a spokeswoman for the company": "role").
+4. Pronouns ("pronoun"): he/she take the most recent PERSON in subject or speaker position, else the most
+   recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
+   whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
+   the first name's (gender.py), else the article's own he/she use in sentences that name only that
+   person; unknown agrees with both. it: the most recent organisation or place; they: organisations, groups,
+   places.
+5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
+   "the bank", "the party") is the most recent organisation named before it (within
+   ANTECEDENT_PARAGRAPHS), "the 56-year-old" the one person whose age the article gives as 56 ("Smith,
+   56," / "56-year-old Smith"); a singular person noun left unlinked ("the minister") is the named person
+   speaking in the next act of the same or next paragraph (cataphora: "Russia's top diplomat said ...
+   Sergei Lavrov argued"), or the named person speaking both just before and just after it.
+6. A plural phrase ("some economists", "officials") is never one person. Everything else: unresolved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..models import Entity, Resolution
+from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+CharSpan = tuple[int, int]
+ANTECEDENT_PARAGRAPHS = 4
+
+FIRST_PERSON = frozenset(["i", "we", "me", "us", "my", "our"])
+HE_SHE = frozenset(["he", "she", "him", "her"])
+THEY_IT = frozenset(["they", "them", "it"])
+PRONOUNS = FIRST_PERSON | HE_SHE | THEY_IT | {"you", "who"}
+PERSON_TYPES = ("PERSON",)
+GROUP_TYPES = ("ORG", "GPE", "NORP")
+IT_TYPES = ("ORG", "GPE")
+# People who speak for the organisation named in their phrase ("a Home Office spokeswoman", "Labour
+# campaign chiefs", "government sources", "police officials").
+SPOKES_NOUNS = frozenset(
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "representative",
+        "source",
+        "aide",
+        "official",
+        "chief",
+    ]
+)
+# Nouns that stand for an organisation when the article has just named one ("the company said").
+ORG_NOUNS = frozenset(
+    [
+        "company",
+        "firm",
+        "bank",
+        "group",
+        "party",
+        "government",
+        "ministry",
+        "department",
+        "agency",
+        "council",
+        "union",
+        "campaign",
+        "committee",
+        "organisation",
+        "organization",
+        "association",
+        "board",
+        "club",
+        "team",
+        "airline",
+        "retailer",
+        "network",
+        "channel",
+        "newspaper",
+        "broadcaster",
+        "regulator",
+        "watchdog",
+        "authority",
+        "court",
+        "charity",
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "police",
+        "commission",
+        "office",
+        "administration",
+        "corporation",
+        "business",
+        "giant",
+        "maker",
+        "manufacturer",
+        "operator",
+        "insurer",
+        "lender",
+        "developer",
+        "studio",
+        "publisher",
+        "league",
+        "federation",
+        "trust",
+        "institute",
+        "service",
+        "army",
+        "military",
+    ]
+)
+_AGE_AFTER = re.compile(r"^,\s*(\d{1,3})\s*,")
+_AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s*$")
+_AGE_ROLE = re.compile(r"^(\d{1,3})-year-old$")
+_SENT_END = ".!?…\"”'’)"
+
+_KIND_RESOLUTION: dict[str, Resolution] = {
+    "name": "named",
+    "alias": "alias",
+    "role": "role",
+    "demonym": "named",
+}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The answer for one source mention."""
+
+    entity: Entity | None
+    resolution: Resolution
+    evidence: str
+    mention: CharSpan | None = None
+
+
+UNRESOLVED = Resolved(None, "unresolved", "no source phrase")
+
+
+@dataclass
+class Act:
+    """One speech act's source as the resolver sees it (built by quotes.py and claims.py)."""
+
+    offset: int  # where the act starts (its first fragment or cue)
+    source: Token | None
+    span: CharSpan | None  # the source phrase
+    quoted: list[CharSpan] = field(default_factory=list)  # the act's words in quotation marks
+    continues: Act | None = None
+    result: Resolved | None = None
+
+
+class Resolver:
+    def __init__(self, doc: Doc, entities: list[Entity], quoted: list[CharSpan]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.entities = entities
+        self.mentions = sorted(
+            ((m.start, m.end, m.kind, e) for e in entities for m in (e.mentions or [])), key=lambda x: x[0]
+        )
+        self.quoted = sorted(quoted)
+        self._quoted_starts = [a for a, _ in self.quoted]
+        self.starts = [t.idx for t in doc]
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", self.text)]
+        self._genders: dict[str, Gender | None] = {}
+        self._ages = self._ages_given()
+
+    # -- positions ---------------------------------------------------------------------------------
+
+    def in_quote(self, offset: int) -> bool:
+        i = bisect.bisect_right(self._quoted_starts, offset) - 1
+        return i >= 0 and offset < self.quoted[i][1]
+
+    def token_at(self, offset: int) -> Token | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.doc[i] if 0 <= i < len(self.doc) else None
+
+    def paragraph(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
+
+    def _running_text(self, para: int) -> bool:
+        """A paragraph of running text ends like a sentence (captions, links and headlines do not)."""
+        start = self.para_starts[para]
+        end = self.para_starts[para + 1] if para + 1 < len(self.para_starts) else len(self.text)
+        line = self.text[start:end].rstrip()
+        return bool(line) and line[-1] in _SENT_END
+
+    # -- gender --------------------------------------------------------------------------------------
+
+    def gender(self, entity: Entity) -> Gender | None:
+        if entity.id not in self._genders:
+            self._genders[entity.id] = self._gender_of(entity)
+        return self._genders[entity.id]
+
+    def _gender_of(self, entity: Entity) -> Gender | None:
+        if entity.type not in PERSON_TYPES:
+            return None
+        votes = Counter(g for m in entity.mentions or [] if (g := honorific_gender(m.text.split()[0])))
+        if votes:
+            return votes.most_common(1)[0][0]
+        return first_name_gender(entity.name) or self._pronoun_use(entity)
+
+    def _pronoun_use(self, entity: Entity) -> Gender | None:
+        """he/she after the person's mention in sentences naming no other person."""
+        votes: Counter[str] = Counter()
+        people = [(a, b, e) for a, b, _k, e in self.mentions if e.type in PERSON_TYPES]
+        for m in entity.mentions or []:
+            tok = self.token_at(m.start)
+            if tok is None:
+                continue
+            sent = tok.sent
+            if any(e.id != entity.id and sent.start_char <= a < sent.end_char for a, _b, e in people):
+                continue
+            for t in sent:
+                if t.idx > m.end and t.lower_ in PRONOUN_GENDER and not self.in_quote(t.idx):
+                    votes[PRONOUN_GENDER[t.lower_]] += 1
+        if votes and (len(votes) == 1 or votes.most_common(2)[0][1] >= 2 * votes.most_common(2)[1][1]):
+            return votes.most_common(1)[0][0]  # type: ignore[return-value]
+        return None
+
+    def agrees(self, pronoun: str, entity: Entity) -> bool:
+        want = PRONOUN_GENDER.get(pronoun)
+        have = self.gender(entity)
+        return want is None or have is None or want == have
+
+    # -- ages ------------------------------------------------------------------------------------------
+
+    def _ages_given(self) -> dict[str, set[str]]:
+        """age -> ids of the people the article gives it for ("Smith, 56," / "56-year-old Smith")."""
+        out: dict[str, set[str]] = {}
+        for start, end, kind, entity in self.mentions:
+            if entity.type not in PERSON_TYPES or kind == "role":
+                continue
+            after = _AGE_AFTER.match(self.text[end : end + 8])
+            before = _AGE_BEFORE.search(self.text[max(0, start - 14) : start])
+            for found in (after, before):
+                if found:
+                    out.setdefault(found.group(1), set()).add(entity.id)
+        return out
+
+    # -- rules -----------------------------------------------------------------------------------------
+
+    def linked(self, source: Token) -> tuple[Entity, str] | None:
+        """The entity with a mention over the source's head (or a name in apposition), and the mention
+        kind (rule 3). A common noun's own compounds are modifiers ("the Tory leader" is not the Tories);
+        an apposition names a person or organisation ("a new book, Brown's Britain" is not Britain)."""
+        doc = source.doc
+        heads = [(source, True)] + [(c, False) for c in source.children if c.dep_ == "appos"]
+        for head, own in heads:
+            parts = [head]
+            if head.pos_ == "PROPN" or not own:
+                parts += [c for c in head.children if c.dep_ in ("compound", "flat")]
+            lo, hi = min(t.i for t in parts), max(t.i for t in parts)
+            start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+            hits = [
+                (not (a <= head.idx < b), abs(a - start), kind, e)
+                for a, b, kind, e in self.mentions
+                if a < end and start < b and (own or e.type in ("PERSON", "ORG"))
+            ]
+            if hits:  # a mention over the head word itself first ("Labour co-ordinator Alan Milburn")
+                _far, _d, kind, entity = min(hits, key=lambda h: (h[0], h[1]))
+                return entity, kind
+        return None
+
+    def _spoken_for(self, source: Token) -> Entity | None:
+        """'a Downing Street spokesman', 'a spokeswoman for the company': the organisation or place named
+        in the spokesperson phrase."""
+        parts = [c for c in source.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
+        parts += [
+            g
+            for c in source.children
+            if c.dep_ == "prep" and c.lower_ in ("for", "of", "at")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        for part in parts:
+            for tok in part.subtree:
+                for a, b, _kind, entity in self.mentions:
+                    if a <= tok.idx < b and entity.type in GROUP_TYPES:
+                        return entity
+                    if a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ == "poss":
+                        return entity  # "Mr Blair's spokesman"
+        return None
+
+    def antecedent(self, at: int, pronoun: str, speakers: list[CharSpan]) -> tuple[Entity, str] | None:
+        """The entity a third-person pronoun at `at` refers to (rule 4), with the evidence."""
+        types = PERSON_TYPES if pronoun in HE_SHE else (IT_TYPES if pronoun == "it" else GROUP_TYPES)
+        here = self.paragraph(at)
+        best_subject: tuple[Entity, int] | None = None
+        best_any: tuple[Entity, int] | None = None
+        for start, end, _kind, entity in self.mentions:
+            if start >= at:
+                break
+            if end > at or entity.type not in types or not self.agrees(pronoun, entity):
+                continue
+            para = self.paragraph(start)
+            if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
+                continue
+            head = self.token_at(start)
+            while head is not None and head.head.i != head.i and start <= head.head.idx < end:
+                head = head.head
+            subject = (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj")) or any(
+                a <= start < b for a, b in speakers
+            )
+            if subject:
+                best_subject = (entity, start)
+            best_any = (entity, start)
+        chosen = best_subject or best_any
+        if chosen is None:
+            return None
+        entity, start = chosen
+        gender = self.gender(entity) if pronoun in PRONOUN_GENDER else None
+        how = "subject or speaker" if best_subject else "mention"
+        agree = f", gender {gender}" if gender else ""
+        return entity, f"'{pronoun}': last {entity.type} {how} before it, @{start}{agree}"
+
+    def _organisation_before(self, at: int) -> Entity | None:
+        here = self.paragraph(at)
+        found = None
+        for start, _end, _kind, entity in self.mentions:
+            if start >= at:
+                break
+            if (
+                entity.type == "ORG"
+                and here - self.paragraph(start) <= ANTECEDENT_PARAGRAPHS
+                and not self.in_quote(start)
+            ):
+                found = entity
+        return found
+
+    def _by_id(self, entity_id: str) -> Entity | None:
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+    def description(self, source: Token) -> tuple[Entity, str] | None:
+        """Rule 5 for an organisation noun or an age ('the company', 'the 56-year-old')."""
+        lemma = source.lemma_.lower()
+        det = next((c.lower_ for c in source.children if c.dep_ == "det"), None)
+        if det not in ("the", "this") or source.tag_ not in ("NN", "NNP", "JJ"):
+            return None
+        age = _AGE_ROLE.match(source.lower_) or (
+            source.lower_ == "old"
+            and source.i >= 3
+            and (m := _AGE_ROLE.match("".join(t.text for t in source.doc[source.i - 4 : source.i + 1])))
+            is not None
+            and m
+        )
+        if age:
+            ids = self._ages.get(age.group(1), set())
+            if len(ids) == 1 and (person := self._by_id(next(iter(ids)))) is not None:
+                return person, f"the article gives {person.name}'s age as {age.group(1)}"
+            return None
+        if lemma in ORG_NOUNS and not any(c.dep_ in ("compound", "amod", "poss") for c in source.children):
+            org = self._organisation_before(source.idx)
+            if org is not None:
+                return org, f"'the {lemma}': the last organisation named before it"
+        return None
+
+    # -- acts --------------------------------------------------------------------------------------
+
+    def resolve_acts(self, acts: list[Act]) -> None:
+        """Resolve every act's source in text order (an act may refer back to an earlier one)."""
+        for i, act in enumerate(acts):
+            act.result = self._resolve(acts, i)
+        for i, act in enumerate(acts):  # roles look both ways, so they go once every name is known
+            if act.result is not None and act.result.resolution == "unresolved" and act.source is not None:
+                act.result = self._role(acts, i) or act.result
+
+    def resolve_source(self, source: Token, span: CharSpan, speakers: list[CharSpan] | None = None) -> Resolved:
+        """One source phrase met outside the speech-act pass (a claim's, a disputer, a claim noun's owner):
+        rules 2-6, with `speakers` the source spans of the article's speech acts."""
+        return self._resolve([Act(offset=source.idx, source=source, span=span)], 0, speakers or [])
+
+    def _resolve(self, acts: list[Act], i: int, speakers: list[CharSpan] | None = None) -> Resolved:
+        act = acts[i]
+        if act.continues is not None:
+            prev = act.continues.result or UNRESOLVED
+            if prev.entity is None and prev.mention is None:
+                return UNRESOLVED
+            return Resolved(prev.entity, "continuation", "continues the quotation before it", prev.mention)
+        src = act.source
+        if src is None or act.span is None:
+            return UNRESOLVED
+        mention = act.span
+        word = src.lower_
+        if word in FIRST_PERSON:
+            outer = next(
+                (o for o in acts[:i] if o is not act and any(a <= src.idx < b for a, b in o.quoted)), None
+            )
+            if outer is not None and outer.result is not None and outer.result.entity is not None:
+                return Resolved(
+                    outer.result.entity, "first-person", "first person inside the quotation", mention
+                )
+            return Resolved(None, "unresolved", "first person outside any attributed quotation", mention)
+        plural = src.tag_ in ("NNS", "NNPS") or word in ("they", "them")
+        if word in HE_SHE or word in THEY_IT:
+            if speakers is None:
+                speakers = [
+                    o.span for o in acts[:i] if o.result is not None and o.result.entity is not None and o.span
+                ]
+            found = self.antecedent(src.idx, word, speakers)
+            if found is not None:
+                return Resolved(found[0], "pronoun", found[1], mention)
+            return Resolved(None, "unresolved", f"no antecedent agrees with '{word}'", mention)
+        if src.lemma_.lower() in SPOKES_NOUNS and (org := self._spoken_for(src)) is not None:
+            return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
+        if (linked := self.linked(src)) is not None:
+            entity, kind = linked
+            if not (plural and entity.type in PERSON_TYPES):
+                return Resolved(
+                    entity, _KIND_RESOLUTION.get(kind, "named"), f"{kind} mention of {entity.name}", mention
+                )
+        if (described := self.description(src)) is not None:
+            return Resolved(described[0], "role", described[1], mention)
+        return Resolved(None, "unresolved", "no entity fits the phrase", mention)
+
+    def _named_person(self, act: Act) -> Entity | None:
+        r = act.result
+        if r is not None and r.resolution in ("named", "alias") and r.entity is not None:
+            return r.entity if r.entity.type in PERSON_TYPES else None
+        return None
+
+    def _role(self, acts: list[Act], i: int) -> Resolved | None:
+        """A singular person noun left unlinked: cataphoric, or enclosed by one person (rule 5)."""
+        act = acts[i]
+        src = act.source
+        assert src is not None
+        if src.pos_ != "NOUN" or src.tag_ == "NNS" or src.lower_ in PRONOUNS:
+            return None
+        here = self.paragraph(act.offset)
+        later = [o for o in acts[i + 1 :] if o.source is not None and self.paragraph(o.offset) <= here + 2]
+        if later and self.paragraph(later[0].offset) <= here + 1 and (p := self._named_person(later[0])):
+            return Resolved(p, "role", f"'{src.text}' is named in the next statement: {p.name}", act.span)
+        after = next((p for o in later if (p := self._named_person(o)) is not None), None)
+        before = next(
+            (
+                o.result.entity
+                for o in reversed(acts[:i])
+                if self.paragraph(o.offset) >= here - 2
+                and o.result is not None
+                and o.result.entity is not None
+                and o.result.resolution in ("named", "alias")
+            ),
+            None,
+        )
+        if after is not None and before is not None and before.type in PERSON_TYPES and after.id == before.id:
+            return Resolved(after, "role", f"'{src.text}' between two statements of {after.name}", act.span)
+        return None
