@@ -588,26 +588,31 @@ _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 # nameparser's titles (president, secretary, host...) they decide whether a noun can be a person's role.
 _PERSON_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ee", "eer", "man", "ess", "ive", "ary")
 # a definition with one of these is another office: "former X", "deputy X" do not define "the X"
-_NOT_CURRENT = frozenset(
+NOT_CURRENT = frozenset(
     {"former", "ex", "late", "then", "onetime", "erstwhile", "deputy", "vice", "shadow", "assistant", "junior"}
 )
 _APPOSITION_OPENERS = frozenset({",", "(", "--", "\u2014", "\u2013"})
 Role = tuple[str, frozenset[str]]
 
 
-def _person_noun(tok: Token) -> bool:
+def person_noun(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     return tok.tag_ in ("NN", "NNP") and (lemma in _titles() or lemma.endswith(_PERSON_NOUN_ENDINGS))
 
 
-def _prefix_role(doc: Doc, name_start: int, name_end: int) -> Role | None:
+def prefix_role(doc: Doc, name_start: int, name_end: int) -> Role | None:
     """ "Russian President Vladimir Putin" -> ("president", {"russian"})."""
     titles = _titles()
     tokens: list[Token] = []
     i = name_start - 1
     while i >= 0:
         tok = doc[i]
-        attached = name_start <= tok.head.i < name_end or any(tok.head.i == t.i for t in tokens)
+        name_head = doc[name_end - 1].head.i  # "Frank Field MP": the name hangs from "MP"
+        attached = (
+            name_start <= tok.head.i < name_end
+            or (tok.head.i == name_head and name_head >= name_end)
+            or any(tok.head.i == t.i for t in tokens)
+        )
         if tok.is_punct or tok.lower_ in DETERMINERS or "\n" in tok.text or not attached:
             break
         if tok.dep_ not in _ROLE_DEPS and _bare(tok.text) not in titles:
@@ -619,19 +624,19 @@ def _prefix_role(doc: Doc, name_start: int, name_end: int) -> Role | None:
         for t in tokens
         if t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ and _bare(t.text) not in HONORIFICS
     ]
-    if not heads or not _person_noun(heads[0]):
+    if not heads or not person_noun(heads[0]):
         return None
     head = heads[0]  # the rightmost
     return head.lemma_.lower(), frozenset(t.lower_ for t in tokens if t.i < head.i)
 
 
-def _apposition_role(doc: Doc, name_end: int) -> tuple[Role, int, int] | None:
+def apposition_role(doc: Doc, name_end: int) -> tuple[Role, int, int] | None:
     """ "Lavrov, the foreign minister," -> (("minister", {"foreign"}), start and end of the apposition)."""
     if name_end >= len(doc) or doc[name_end].text not in _APPOSITION_OPENERS:
         return None
     root = doc[name_end - 1]
     for c in root.children:
-        if c.dep_ != "appos" or c.pos_ != "NOUN" or not c.text.islower() or not _person_noun(c):
+        if c.dep_ != "appos" or c.pos_ != "NOUN" or not c.text.islower() or not person_noun(c):
             continue
         left = c.left_edge.i
         if left != name_end + 1:
@@ -660,30 +665,30 @@ def _chunk_role(chunk: Span) -> Role | None:
     return root.lemma_.lower(), frozenset(mods)
 
 
-def _fits(role: Role, defined: Role) -> bool:
+def role_fits(role: Role, defined: Role) -> bool:
     """Same head; the mention's modifiers among the definition's; "former X" is not "the X"."""
     (head, mods), (dhead, dmods) = role, defined
-    return head == dhead and mods <= dmods and not (dmods & _NOT_CURRENT) - mods
+    return head == dhead and mods <= dmods and not (dmods & NOT_CURRENT) - mods
 
 
 def _add_role_mentions(doc: Doc, groups: list[_Group]) -> None:
     people = [g for g in groups if g.type == "PERSON"]
     if not people:
         return
-    # tokens of names and roles; a role may contain a demonym ("the Russian president")
+    # tokens of people's names and roles; a role may contain a demonym or a party ("the Russian
+    # president", "the Tory leader")
     taken: set[int] = set()
-    for g in groups:
+    for g in people:
         for m in g.mentions:
-            if m.kind != "demonym":
-                taken.update(range(m.start, m.end))
+            taken.update(range(m.start, m.end))
     for g in people:
         for m in list(g.mentions):
             if m.kind not in ("name", "alias"):
                 continue
-            role = _prefix_role(doc, m.name_start, m.end)
+            role = prefix_role(doc, m.name_start, m.end)
             if role:
                 g.roles.add(role)
-            found = _apposition_role(doc, m.end)
+            found = apposition_role(doc, m.end)
             if found:
                 role, start, end = found
                 g.roles.add(role)
@@ -696,7 +701,7 @@ def _add_role_mentions(doc: Doc, groups: list[_Group]) -> None:
         role = _chunk_role(chunk)
         if role is None:
             continue
-        fits = [g for g in people if any(_fits(role, defined) for defined in g.roles)]
+        fits = [g for g in people if any(role_fits(role, defined) for defined in g.roles)]
         if len(fits) == 1:
             fits[0].mentions.append(_M(chunk.start, chunk.end, chunk.start, "PERSON", kind="role"))
             taken.update(range(chunk.start, chunk.end))

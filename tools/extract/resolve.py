@@ -9,7 +9,7 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
 2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
 3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
    "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
-   minister") is "role". A modifier never speaks ("the Russian president" is not Russia), except for a
+   minister") is "role" (entities.py, rule 7). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
    spokesman", "a spokeswoman for the company": "role").
 4. Pronouns ("pronoun"): he/she take the most recent PERSON in subject or speaker position, else the most
@@ -19,11 +19,14 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    person; unknown agrees with both. it: the most recent organisation or place; they: organisations, groups,
    places.
 5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
-   "the bank", "the party") is the most recent organisation named before it (within
-   ANTECEDENT_PARAGRAPHS), "the 56-year-old" the one person whose age the article gives as 56 ("Smith,
-   56," / "56-year-old Smith"); a singular person noun left unlinked ("the minister") is the named person
-   speaking in the next act of the same or next paragraph (cataphora: "Russia's top diplomat said ...
-   Sergei Lavrov argued"), or the named person speaking both just before and just after it.
+   "the campaign", "the party") is the most recent organisation named before it whose name holds the
+   noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS); "the 56-year-old" is the one
+   person whose age the article gives as 56 ("Smith, 56," / "56-year-old Smith"); a singular "the +
+   person noun" left unlinked ("the Republican nominee") is the person named for the first time in the
+   next act of the same or next paragraph (cataphoric: "Russia's top diplomat said ... Sergei Lavrov
+   argued"), else the last person in subject or speaker position in this or the previous paragraph
+   (anaphoric), else the named person of that next act -- never a person the article gives another office of that name ("Former welfare minister
+   Frank Field" is not "the prime minister").
 6. A plural phrase ("some economists", "officials") is never one person. Everything else: unresolved.
 """
 
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Entity, Resolution
+from .entities import Role, apposition_role, person_noun, prefix_role, role_fits
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 
 if TYPE_CHECKING:
@@ -178,6 +182,7 @@ class Resolver:
         self.starts = [t.idx for t in doc]
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", self.text)]
         self._genders: dict[str, Gender | None] = {}
+        self._titles: dict[str, list[Role]] = {}
         self._ages = self._ages_given()
 
     # -- positions ---------------------------------------------------------------------------------
@@ -293,8 +298,8 @@ class Resolver:
                 for a, b, _kind, entity in self.mentions:
                     if a <= tok.idx < b and entity.type in GROUP_TYPES:
                         return entity
-                    if a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ == "poss":
-                        return entity  # "Mr Blair's spokesman"
+                    if a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ in ("poss", "pobj"):
+                        return entity  # "Mr Blair's spokesman", "a spokeswoman for Hillary Clinton"
         return None
 
     def antecedent(self, at: int, pronoun: str, speakers: list[CharSpan]) -> tuple[Entity, str] | None:
@@ -329,7 +334,9 @@ class Resolver:
         agree = f", gender {gender}" if gender else ""
         return entity, f"'{pronoun}': last {entity.type} {how} before it, @{start}{agree}"
 
-    def _organisation_before(self, at: int) -> Entity | None:
+    def _organisation_before(self, at: int, noun: str) -> Entity | None:
+        """The last organisation named before `at` whose name holds the noun ("the campaign" -> "Clinton
+        campaign", "the party" -> "Labour Party")."""
         here = self.paragraph(at)
         found = None
         for start, _end, _kind, entity in self.mentions:
@@ -337,6 +344,7 @@ class Resolver:
                 break
             if (
                 entity.type == "ORG"
+                and noun in entity.name.lower().split()
                 and here - self.paragraph(start) <= ANTECEDENT_PARAGRAPHS
                 and not self.in_quote(start)
             ):
@@ -365,9 +373,9 @@ class Resolver:
                 return person, f"the article gives {person.name}'s age as {age.group(1)}"
             return None
         if lemma in ORG_NOUNS and not any(c.dep_ in ("compound", "amod", "poss") for c in source.children):
-            org = self._organisation_before(source.idx)
+            org = self._organisation_before(source.idx, lemma)
             if org is not None:
-                return org, f"'the {lemma}': the last organisation named before it"
+                return org, f"'the {lemma}': the last organisation so named before it"
         return None
 
     # -- acts --------------------------------------------------------------------------------------
@@ -434,29 +442,72 @@ class Resolver:
             return r.entity if r.entity.type in PERSON_TYPES else None
         return None
 
+    def titles(self, entity: Entity) -> list[Role]:
+        """The roles the article gives a person: before a name ("Former welfare minister Frank Field")
+        and in apposition after it ("Lavrov, the foreign minister,")."""
+        if entity.id not in self._titles:
+            found: list[Role] = []
+            for m in entity.mentions or []:
+                span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None or m.kind not in ("name", "alias"):
+                    continue
+                if (role := prefix_role(self.doc, span.start, span.end)) is not None:
+                    found.append(role)
+                if (appos := apposition_role(self.doc, span.end)) is not None:
+                    found.append(appos[0])
+            self._titles[entity.id] = found
+        return self._titles[entity.id]
+
+    def _conflicts(self, role: Role, person: Entity) -> bool:
+        """The person holds another office of that name ("welfare minister" is not "the prime minister",
+        "former leader" not "the leader")."""
+        held = self.titles(person)
+        return any(h == role[0] for h, _m in held) and not any(role_fits(role, t) for t in held)
+
     def _role(self, acts: list[Act], i: int) -> Resolved | None:
-        """A singular person noun left unlinked: cataphoric, or enclosed by one person (rule 5)."""
+        """A singular 'the + person noun' left unlinked (rule 5)."""
         act = acts[i]
         src = act.source
         assert src is not None
-        if src.pos_ != "NOUN" or src.tag_ == "NNS" or src.lower_ in PRONOUNS:
+        if src.pos_ != "NOUN" or src.tag_ != "NN" or src.lower_ in PRONOUNS or not person_noun(src):
             return None
-        here = self.paragraph(act.offset)
-        later = [o for o in acts[i + 1 :] if o.source is not None and self.paragraph(o.offset) <= here + 2]
-        if later and self.paragraph(later[0].offset) <= here + 1 and (p := self._named_person(later[0])):
-            return Resolved(p, "role", f"'{src.text}' is named in the next statement: {p.name}", act.span)
-        after = next((p for o in later if (p := self._named_person(o)) is not None), None)
-        before = next(
-            (
-                o.result.entity
-                for o in reversed(acts[:i])
-                if self.paragraph(o.offset) >= here - 2
-                and o.result is not None
-                and o.result.entity is not None
-                and o.result.resolution in ("named", "alias")
-            ),
-            None,
+        if not any(
+            (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
+            for c in src.children
+        ):
+            return None  # "the Republican nominee", "Russia's top diplomat"; not "a minister"
+        mods = frozenset(
+            c.lower_ for c in src.children if c.i < src.i and c.dep_ in ("amod", "compound", "nmod")
         )
-        if after is not None and before is not None and before.type in PERSON_TYPES and after.id == before.id:
-            return Resolved(after, "role", f"'{src.text}' between two statements of {after.name}", act.span)
+        role: Role = (src.lemma_.lower(), mods)
+        here = self.paragraph(act.offset)
+        speakers = [o.span for o in acts[:i] if o.result is not None and o.result.entity is not None and o.span]
+        later = [o for o in acts[i + 1 :] if o.source is not None and self.paragraph(o.offset) <= here + 1]
+        after = self._named_person(later[0]) if later else None
+        if after is not None and self._conflicts(role, after):
+            after = None
+        if after is not None and min(m.start for m in after.mentions or []) > src.idx:
+            # a description before a name the article has not used yet introduces that person
+            return Resolved(after, "role", f"'{src.text}' is introduced by name in the next statement", act.span)
+        before = self._person_before(src.idx, speakers, here - 1)
+        if before is not None and not self._conflicts(role, before[0]):
+            return Resolved(before[0], "role", f"'{src.text}': {before[1]}", act.span)
+        if after is not None:
+            return Resolved(after, "role", f"'{src.text}' is named in the next statement: {after.name}", act.span)
         return None
+
+    def _person_before(self, at: int, speakers: list[CharSpan], first_para: int) -> tuple[Entity, str] | None:
+        """The last PERSON in subject or speaker position before `at`, from paragraph `first_para` on."""
+        found = None
+        for start, end, _kind, entity in self.mentions:
+            if start >= at:
+                break
+            if entity.type not in PERSON_TYPES or self.paragraph(start) < first_para or self.in_quote(start):
+                continue
+            head = self.token_at(start)
+            while head is not None and head.head.i != head.i and start <= head.head.idx < end:
+                head = head.head
+            subject = head is not None and head.dep_ in ("nsubj", "nsubjpass")
+            if subject or any(a <= start < b for a, b in speakers):
+                found = (entity, f"the last person in subject or speaker position before it, @{start}")
+        return found
