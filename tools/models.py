@@ -135,7 +135,9 @@ class EntityList(BaseModel):
 # -- quotes (find_quotes) -------------------------------------------------------------------------
 
 QuoteKind = Literal["direct", "partial", "indirect"]
-Resolution = Literal["named", "alias", "pronoun", "role", "first-person", "continuation", "unresolved"]
+Resolution = Literal[
+    "named", "alias", "pronoun", "role", "first-person", "continuation", "transcript", "unresolved"
+]
 
 
 class Speaker(BaseModel):
@@ -184,7 +186,8 @@ ClaimType = Literal[
 ClaimForm = Literal["direct", "partial", "indirect", "unattributed"]
 ClaimantKind = Literal["entity", "group", "unnamed", "unresolved", "article"]
 ClaimantResolution = Literal[
-    "named", "alias", "pronoun", "role", "first-person", "continuation", "unresolved", "as-written", "article"
+    "named", "alias", "pronoun", "role", "first-person", "continuation", "transcript", "unresolved", "as-written",
+    "article",
 ]
 
 

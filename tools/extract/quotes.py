@@ -1,6 +1,9 @@
 """Quotations and their speakers: `extract_quotes(doc, article_id, entities) -> list[Quote]`.
 
 Rules, in the order they apply (offsets are into doc.text; a paragraph is a line of it):
+0. Transcripts. Paragraphs opening with a capitalised speaker label and a colon ("PENCE: Well, ...",
+   "Q: ...") are turns of an interview when at least two labels take turns: each turn is a direct quote
+   of its label (the resolver links the label to the person it names), and marks inside it belong to it.
 1. Marks. Quotation marks pair within a paragraph. Double marks count everywhere: straight, curly, low,
    guillemets and the two-apostrophe mark ('') of some archives. A mark's side comes from its neighbours
    (space before and a letter after opens; a mark opening the paragraph opens); the glyph decides only when
@@ -86,7 +89,16 @@ _CLOSERS = "”»"
 _SENT_END = ".!?…"
 _TRAIL_PUNCT = ".,!?…:;—–-"
 _DASHES = ("―", "—", "–", "--", "-")
-_LINK_LINE = re.compile(r"^\s*(read more|more:|see also|related|watch|listen|click here)\b", re.IGNORECASE)
+_LINK_LINE = re.compile(
+    r"^\s*[\"“]?\s*(read more|more:|see also|related|watch|listen|click here|subscribe|sign up"
+    r"|follow\b.{0,60}\bon (twitter|facebook|instagram|x\b))",
+    re.IGNORECASE,
+)
+# A transcript turn: a paragraph opening with a speaker label in capitals, or Q / A ("PENCE: Well, ...").
+_TURN = re.compile(r"\s*[\"“]?\s*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)")
+_NOT_LABELS = frozenset(
+    ["NOTE", "UPDATE", "UPDATED", "CORRECTION", "WATCH", "PHOTO", "PHOTOS", "VIDEO", "READ", "MORE", "RELATED", "SOURCE", "SOURCES", "EDITOR'S"]
+)
 _ABBREVIATION = re.compile(
     r"(?:[A-Za-z]\.)+|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|No"
     r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Corp|Co|Ltd|vs|etc"
@@ -117,6 +129,7 @@ class MarkSpan:
     close_end: int | None  # offset just past the closing mark; None when the mark is missing
     paragraph: int
     single: bool = False
+    label: CharSpan | None = None  # a transcript turn's speaker label ("PENCE:"); no marks then
 
     @property
     def outer(self) -> CharSpan:
@@ -143,6 +156,43 @@ def scan_quote_marks(text: str, paragraphs: list[Paragraph] | None = None) -> li
         if _headline_like(text, para):
             spans.extend(_pair(text, _marks(text, para, single=True), para, single=True))
     return sorted(spans, key=lambda s: s.start)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of an interview transcript: the label ("PENCE", "Q") and the words after it."""
+
+    paragraph: int
+    label: CharSpan
+    start: int
+    end: int
+
+
+def transcript_turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
+    """The labelled turns of an interview transcript (rule 0): paragraphs opening with a capitalised
+    label and a colon, when at least two different labels take turns (one "UPDATE:" is no transcript)."""
+    turns = []
+    for para in paragraphs:
+        m = _TURN.match(text, para.start, para.end)
+        if m is None or m.group("label").split()[0].rstrip(".'’") in _NOT_LABELS:
+            continue
+        end = para.end
+        while end > m.end() and (text[end - 1] in QUOTE_MARKS or text[end - 1].isspace()):
+            end -= 1
+        turns.append(Turn(para.index, (m.start("label"), m.end("label")), m.end(), end))
+    return turns if len({text[slice(*t.label)] for t in turns}) >= 2 else []
+
+
+def _with_turns(text: str, paragraphs: list[Paragraph], spans: list[MarkSpan]) -> list[MarkSpan]:
+    """Marked spans with each transcript turn's paragraph replaced by the turn (its inner marks belong
+    to the answer)."""
+    turns = transcript_turns(text, paragraphs)
+    if not turns:
+        return spans
+    taken = {t.paragraph for t in turns}
+    kept = [s for s in spans if s.paragraph not in taken]
+    kept += [MarkSpan(t.start, t.end, t.label[0], None, t.paragraph, label=t.label) for t in turns]
+    return sorted(kept, key=lambda s: s.start)
 
 
 def _headline_like(text: str, para: Paragraph) -> bool:
@@ -584,6 +634,12 @@ class _Builder:
 
     def add(self, span: MarkSpan) -> None:
         ctx = self.ctx
+        if span.label is not None:  # a transcript turn speaks for its label (rule 0)
+            unit = _Unit([span], "direct", span.paragraph)
+            unit.source, unit.source_span = ctx.token_at(span.label[0]), span.label
+            self.units.append(unit)
+            self.last = unit
+            return
         left, right = _left_frame(ctx, span), _right_frame(ctx, span)
         if self._continues_last(span, right):
             return
@@ -663,6 +719,8 @@ class _Builder:
 
 def _attach_sources(ctx: _Context, units: list[_Unit]) -> None:
     for unit in units:
+        if unit.spans and unit.spans[0].label is not None:
+            continue  # a transcript label is its own source
         if unit.cue is not None:
             unit.source = _source_of(ctx, unit.cue)
             if unit.source is None or ctx.in_quote(unit.source.idx) or _not_a_speaker(unit.source):
@@ -830,6 +888,7 @@ def _resolve_speakers(ctx: _Context, units: list[_Unit]) -> None:
             span=unit.source_span,
             quoted=[s.outer for s in unit.spans],
             continues=acts.get(id(unit.continuation_of)) if unit.continuation_of is not None else None,
+            label=bool(unit.spans) and unit.spans[0].label is not None,
         )
     resolver.resolve_acts(list(acts.values()))
     for unit in units:
@@ -913,7 +972,7 @@ def extract_quotes(doc: Doc, article_id: str, entities: list[Entity]) -> list[Qu
     ctx = _Context(doc, entities)
     if not ctx.paragraphs:
         return []
-    ctx.set_spans(scan_quote_marks(ctx.text, ctx.paragraphs))
+    ctx.set_spans(_with_turns(ctx.text, ctx.paragraphs, scan_quote_marks(ctx.text, ctx.paragraphs)))
     builder = _Builder(ctx)
     for span in ctx.spans:
         try:

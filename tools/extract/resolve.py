@@ -6,6 +6,8 @@ order and says, for each, which entity spoke, how it was found (`resolution`) an
 leaves a mention unresolved rather than guess. Rules, in the order they apply:
 
 1. Continuation: an act that continues another (a new paragraph of the same quotation) has its speaker.
+   A transcript label ("PENCE:") is the one person the article names so, by full name or surname
+   ("transcript"); "Q" and "A" name no one.
 2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
 3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
    "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
@@ -166,6 +168,7 @@ class Act:
     span: CharSpan | None  # the source phrase
     quoted: list[CharSpan] = field(default_factory=list)  # the act's words in quotation marks
     continues: Act | None = None
+    label: bool = False  # the source is a transcript label ("PENCE", "Q")
     result: Resolved | None = None
 
 
@@ -404,6 +407,8 @@ class Resolver:
         if src is None or act.span is None:
             return UNRESOLVED
         mention = act.span
+        if act.label:
+            return self._labelled(mention)
         word = src.lower_
         if word in FIRST_PERSON:
             outer = next(
@@ -435,6 +440,17 @@ class Resolver:
         if (described := self.description(src)) is not None:
             return Resolved(described[0], "role", described[1], mention)
         return Resolved(None, "unresolved", "no entity fits the phrase", mention)
+
+    def _labelled(self, span: CharSpan) -> Resolved:
+        """A transcript label names a person by surname or full name ("PENCE" -> Mike Pence); Q and A
+        name no one."""
+        label = " ".join(self.text[span[0] : span[1]].split()).casefold()
+        people = [e for e in self.entities if e.type in PERSON_TYPES]
+        fits = [e for e in people if e.name.casefold() == label or e.name.casefold().split()[-1] == label]
+        if len(fits) == 1:
+            return Resolved(fits[0], "transcript", f"transcript label '{label.upper()}' names {fits[0].name}", span)
+        why = "several people fit" if fits else "no person in the article has that name"
+        return Resolved(None, "unresolved", f"transcript label: {why}", span)
 
     def _named_person(self, act: Act) -> Entity | None:
         r = act.result
