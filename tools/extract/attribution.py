@@ -14,7 +14,9 @@ it too). Rules:
   "inverted"  the clause the cue hangs from, when the cue (with a subject and no subordinator) follows it
               after punctuation or stands between commas inside it ("The plan, he said, will fail"),
               minus the cue and its subject;
-  "according" for "according to X", the clause the phrase modifies, minus the phrase.
+  "according" for "according to X", the clause the phrase modifies, minus the phrase;
+  "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
+              "called X a hoax", "called for Y", "claimed victory").
   Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
 - Source: the cue's nominal subject; a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
@@ -44,7 +46,15 @@ MIN_RATIO = 0.05  # a cue next to quotation marks
 REPORT_RATIO = 0.3  # a cue that introduces an unquoted report on its own
 XCOMP_RATIO = 0.35  # a cue whose infinitive complement is its content ("promised to ...")
 
-Form = Literal["ccomp", "xcomp", "inverted", "according"]
+Form = Literal["ccomp", "xcomp", "inverted", "according", "object"]
+# Reporting verbs whose content may be a noun-phrase frame instead of a clause (form "object"): the
+# object with the words that say what is claimed of it ("accused Mr Brown of ducking choices", "called
+# climate change a hoax", "called for an equal split", "claimed victory", "warned of cuts").
+OBJECT_FRAMES: dict[str, tuple[str, ...]] = {
+    "accuse": ("of",), "blame": ("for",), "call": ("for",), "claim": (), "warn": ("of", "against"),
+    "predict": (), "promise": (), "pledge": (), "announce": (), "admit": (), "deny": (), "demand": (),
+    "hail": ("as",), "brand": ("as",), "describe": ("as",), "dub": (), "label": ("as",),
+}  # fmt: skip
 CharSpan = tuple[int, int]
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -169,6 +179,9 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
             form = "xcomp"
         if complements:
             content = {t.i for c in complements for t in c.subtree}
+        elif (frame := _object_frame(cue)) is not None:
+            form = "object"
+            content = frame
         elif (
             cue.dep_ in ("parataxis", "ccomp", "advcl")
             and has_subject(cue)
@@ -202,6 +215,28 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         form=form,
         is_quoted=_quoted(text, spans),
     )
+
+
+def _object_frame(cue: Token) -> set[int] | None:
+    """The noun-phrase content of an OBJECT_FRAMES verb: its object with a predicate ("called X a hoax"),
+    or the object of its frame preposition ("accused X of Y", "called for Y"); a bare object only for
+    verbs with no frame preposition ("claimed victory")."""
+    preps = OBJECT_FRAMES.get(cue.lemma_.lower())
+    if preps is None or cue.pos_ != "VERB":
+        return None
+    kids = list(cue.children)
+    dobj = [c for c in kids if c.dep_ == "dobj"]
+    pred = [c for c in kids if c.dep_ in ("oprd", "xcomp") or (c.dep_ == "ccomp" and c.pos_ != "VERB")]
+    framed = [c for c in kids if c.dep_ == "prep" and c.lower_ in preps and any(g.dep_ == "pobj" or g.dep_ == "pcomp" for g in c.children)]
+    if framed:
+        parts = dobj + framed
+    elif dobj and pred:
+        parts = dobj + pred
+    elif dobj and not preps and cue.lemma_.lower() != "call":
+        parts = dobj
+    else:
+        return None
+    return {t.i for p in parts for t in p.subtree}
 
 
 def subject_of(verb: Token) -> Token | None:

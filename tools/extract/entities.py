@@ -44,7 +44,8 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    president", "the foreign minister"); "former X" does not define "the X". Role heads must be nouns for
    people (a nameparser title, or an ending such as -er, -or, -ist, -ent, -man). These noun phrases and
    the appositions themselves are mentions with kind="role".
-8. Mentions that spaCy missed: another case-exact, token-aligned occurrence of a name or alias already
+8. Names spaCy missed in a speaker's place: a run of two or three capitalised proper nouns that is the
+   subject of a reporting verb is a PERSON name. Mentions that spaCy missed: another case-exact, token-aligned occurrence of a name or alias already
    found, not inside another entity span and not followed by another proper noun, is a mention too.
 9. Salience: name and alias mentions count 1, demonyms and roles 0.5, plus up to 2 for an early first
    mention and 3 when the headline names the entity (the title is used for nothing else).
@@ -284,6 +285,8 @@ def extract_entities(doc: Doc, article_id: str, title: str | None = None) -> lis
                 _strip_titles(doc, p)
                 pieces.append(p)
 
+    pieces += _missed_speakers(doc, pieces)
+
     # Places the article names itself (for adjectives like "Western" <- "the West").
     local_places: dict[str, Place] = {}
     for p in pieces:
@@ -329,6 +332,31 @@ def extract_entities(doc: Doc, article_id: str, title: str | None = None) -> lis
 
 
 # -- people ---------------------------------------------------------------------------------------
+
+
+def _missed_speakers(doc: Doc, pieces: list[_Piece]) -> list[_Piece]:
+    """Names NER left out where a name must be: the subject of a reporting verb that is a run of two or
+    three capitalised proper nouns ("Vincent Cable, for the Liberal Democrats, accused ...")."""
+    from .attribution import REPORT_RATIO, default_lexicon, subject_of
+
+    lexicon = default_lexicon()
+    covered = {i for p in pieces for i in range(p.start, p.end)}
+    out = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or lexicon.ratio(verb) < REPORT_RATIO:
+            continue
+        head = subject_of(verb)
+        if head is None or head.pos_ != "PROPN" or head.i in covered:
+            continue
+        run = sorted([head, *(c for c in head.children if c.dep_ in ("compound", "flat"))], key=lambda t: t.i)
+        ids = [t.i for t in run]
+        if not 2 <= len(run) <= 3 or ids != list(range(ids[0], ids[-1] + 1)):
+            continue
+        if all(t.pos_ == "PROPN" and t.is_title and t.is_alpha and not t.ent_type_ for t in run):
+            out.append(_Piece(ids[0], ids[-1] + 1, "PERSON", mention_start=ids[0]))
+            covered.update(ids)
+    return out
+
 
 
 def _absorb(target: _Group, source: _Group, *, as_person: bool = False) -> None:

@@ -394,7 +394,12 @@ class Resolver:
     def resolve_source(self, source: Token, span: CharSpan, speakers: list[CharSpan] | None = None) -> Resolved:
         """One source phrase met outside the speech-act pass (a claim's, a disputer, a claim noun's owner):
         rules 2-6, with `speakers` the source spans of the article's speech acts."""
-        return self._resolve([Act(offset=source.idx, source=source, span=span)], 0, speakers or [])
+        act = Act(offset=source.idx, source=source, span=span)
+        found = self._resolve([act], 0, speakers or [])
+        if found.resolution == "unresolved":
+            act.result = found
+            return self._role([act], 0) or found
+        return found
 
     def _resolve(self, acts: list[Act], i: int, speakers: list[CharSpan] | None = None) -> Resolved:
         act = acts[i]
