@@ -10,10 +10,16 @@ Matching rules (/work/shared/polnear/README.md):
   around it (gold content spans include them); the fragments of a split quote are one prediction, and so
   is a quotation left open at a paragraph end with its "continuation" quote in the next paragraph (one
   attribution in PolNeAR); a continuation of a closed quotation stays a prediction of its own;
+- a quote with no words in marks (an interview transcript's turn, "PENCE: ...") is scored with the
+  unquoted attributions, as the gold rule above puts it;
 - lenient: overlap >= 50 % of the shorter of the two character sets; strict: character Jaccard >= 0.8
   with the whole gold content; speaker: the lenient match plus a speaker mention that overlaps the gold
   Source (a gold attribution without Source wants no speaker mention);
-- precision counts predictions that match some gold item, recall gold items matched by some prediction.
+- precision counts predictions that match some gold item, recall gold items matched by some prediction;
+- speaker by entity (what a user sees): the extractor runs with the article's entities; over lenient
+  matches whose gold Source has a name mention of an entity as its syntactic head (so the gold speaker
+  is known as an entity), the share whose resolved speaker is that entity. Pronoun and role sources have no gold entity in
+  PolNeAR (no coreference), so they are left out of this figure; eval/speakers.py scores them by hand.
 Also printed: articles where extraction raised (must be 0) and seconds per article.
 """
 
@@ -106,7 +112,8 @@ def predicted_items(text: str, quotes) -> tuple[list[Item], list[Item]]:
             chars.update(range(a, b))
         m = q.speaker.mention
         item = Item(frozenset(chars), frozenset(range(m.start, m.end)) if m else None, q.kind, q.text)
-        (out_i if q.kind == "indirect" else out_q).append(item)
+        unmarked = q.kind == "indirect" or (q.kind == "direct" and not q.quoted)  # a transcript turn
+        (out_i if unmarked else out_q).append(item)
     return out_q, out_i
 
 
@@ -155,6 +162,52 @@ class Score:
         return f"{name:<22} P {100 * p:5.1f}  R {100 * r:5.1f}  F1 {100 * f:5.1f}   {counts}"
 
 
+class EntityScore:
+    """Speaker right by entity, over matched quotes whose gold Source is a name of a known entity."""
+
+    def __init__(self) -> None:
+        self.right = self.total = 0
+        self.misses: list[str] = []
+
+    def add(self, doc, quotes, gold: list[Item], entities, name: str = "") -> None:
+        text = doc.text
+        names = [
+            (m.start, m.end, e.id) for e in entities for m in e.mentions or [] if m.kind in ("name", "alias")
+        ]
+        preds = [
+            (q, frozenset(i for f in q.fragments for i in range(*_widen(text, f.start, f.end))))
+            for q in merge_open_continuations(text, quotes)
+            if q.kind != "indirect"
+        ]
+        for g in gold:
+            if not g.source:
+                continue
+            span = doc.char_span(min(g.source), max(g.source) + 1, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            head = span.root.idx  # the name must be the head ("the Florida senator" names no Florida)
+            want = {eid for a, b, eid in names if a <= head < b}
+            if len(want) != 1:
+                continue
+            match = next((q for q, chars in preds if lenient(Item(chars, None), g)), None)
+            if match is None:
+                continue
+            self.total += 1
+            if match.speaker.entity_id in want:
+                self.right += 1
+            else:
+                src = text[min(g.source) : max(g.source) + 1]
+                sp = match.speaker
+                self.misses.append(
+                    f"ENTITY\t{name}\twant {src!r} got {sp.name} ({sp.resolution}, "
+                    f"{sp.mention.text if sp.mention else '-'})\t{match.text[:60]}"
+                )
+
+    def line(self) -> str:
+        acc = 100 * self.right / self.total if self.total else 0.0
+        return f"{'speaker by entity':<22} {acc:5.1f} % of matched quotes with a named gold source ({self.right}/{self.total})"
+
+
 def parse_all(texts: list[str], cache: Path | None):
     """Parse the texts (spaCy, the project's pipeline); optionally cached as a DocBin."""
     from spacy.tokens import DocBin
@@ -186,6 +239,7 @@ def context(text: str, chars: frozenset[int], width: int = 100) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from newsdesk.tools.extract.entities import extract_entities
     from newsdesk.tools.extract.quotes import extract_quotes
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -210,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             "indirect+speaker",
         )
     }
+    by_entity = EntityScore()
     failed = 0
     extract_seconds = 0.0
     errors: list[str] = []
@@ -217,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         gold_q, gold_i = gold_items(article)
         start = time.perf_counter()
         try:
-            quotes = extract_quotes(doc, article.name, [])
+            entities = extract_entities(doc, article.name)
+            quotes = extract_quotes(doc, article.name, entities)
         except Exception:  # the count of failing articles is the point here
             failed += 1
             traceback.print_exc()
@@ -225,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             extract_seconds += time.perf_counter() - start
         pred_q, pred_i = predicted_items(article.text, quotes)
+        by_entity.add(doc, quotes, gold_q, entities, article.name)
         fp, fn = scores["quote lenient"].add(pred_q, gold_q, lenient)
         sfp, sfn = scores["quote strict"].add(pred_q, gold_q, strict)
         spfp, spfn = scores["quote+speaker"].add(pred_q, gold_q, with_speaker)
@@ -256,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, score in scores.items():
         print(score.line(name))
+    print(by_entity.line())
     print(f"articles where extraction raised: {failed}")
     per = extract_seconds / max(n, 1)
     parse_per = parse_seconds / max(n, 1)
@@ -263,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         f"seconds per article: extraction {per:.3f}" + (f", parsing {parse_per:.3f}" if parse_seconds else "")
     )
     if args.errors:
-        args.errors.write_text("\n".join(errors) + "\n", encoding="utf-8")
+        args.errors.write_text("\n".join(errors + by_entity.misses) + "\n", encoding="utf-8")
     return 1 if failed else 0
 
 

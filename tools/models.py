@@ -162,7 +162,8 @@ class Quote(BaseModel):
     quoted: list[Span] = Field(
         default_factory=list,
         description="The words inside quotation marks. For a direct quote the same as fragments; for a "
-        "partial quote the marked pieces of the reported clause that fragments hold; empty for indirect.",
+        "partial quote the marked pieces of the reported clause that fragments hold; empty for indirect "
+        "speech and for an interview transcript's turns (PENCE: ...), which are verbatim without marks.",
     )
 
 

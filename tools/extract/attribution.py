@@ -61,11 +61,12 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_SUBJECT = ("conj", "advcl", "xcomp")
 _ASIDE = ",—–-"
 # a document that "says" something speaks for whoever issued it
-_DOCUMENTS = frozenset(
+DOCUMENTS = frozenset(
     [
         "statement", "release", "ad", "advertisement", "commercial", "video", "letter", "memo", "email",
         "e-mail", "message", "post", "tweet", "article", "report", "editorial", "op-ed", "column", "website",
-        "book", "filing", "lawsuit", "complaint", "motion", "speech",
+        "book", "filing", "lawsuit", "complaint", "motion", "speech", "document", "survey", "study", "poll",
+        "analysis", "paper",
     ]
 )  # fmt: skip
 
@@ -362,14 +363,14 @@ def _sender(recipient: Token) -> Token | None:
     if recipient.dep_ != "pobj" or prep.lower_ != "to" or prep.head.pos_ != "VERB":
         return None
     verb = prep.head
-    if not any(c.dep_ == "dobj" and c.lemma_.lower() in _DOCUMENTS for c in verb.children):
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENTS for c in verb.children):
         return None
     return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
 
 def _issuer(noun: Token) -> Token | None:
     """Who issued a document noun: "Trump issued a statement (saying ...)" -> Trump."""
-    if noun.lemma_.lower() not in _DOCUMENTS or noun.dep_ not in ("dobj", "pobj"):
+    if noun.lemma_.lower() not in DOCUMENTS or noun.dep_ not in ("dobj", "pobj"):
         return None
     verb = noun.head if noun.dep_ == "dobj" else noun.head.head
     if verb.pos_ not in ("VERB", "AUX"):

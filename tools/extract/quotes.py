@@ -962,7 +962,7 @@ def _to_quote(ctx: _Context, unit: _Unit, article_id: str, n: int) -> Quote | No
         cue=cue,
         paragraph_index=ctx.paragraph_at(fragments[0].start).index,
         sentence=sentence.strip(),
-        quoted=[_span(ctx.text, s.start, s.end) for s in unit.spans],
+        quoted=[_span(ctx.text, s.start, s.end) for s in unit.spans if s.label is None],
     )
 
 

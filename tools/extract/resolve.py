@@ -13,7 +13,8 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
    minister") is "role" (entities.py, rule 7). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
-   spokesman", "a spokeswoman for the company": "role").
+   spokesman", "a spokeswoman for the company": "role"), and a document for its author or issuer
+   ("a court document filed by Dave Aronberg", "Sanders' fundraising email", "a Hillary Clinton ad").
 4. Pronouns ("pronoun"): he/she take the most recent PERSON in subject or speaker position, else the most
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
    whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Entity, Resolution
+from .attribution import DOCUMENTS
 from .entities import Role, apposition_role, person_noun, prefix_role, role_fits
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 
@@ -172,6 +174,18 @@ class Act:
     result: Resolved | None = None
 
 
+def _name_parts(head: Token) -> list[Token]:
+    """The words a name is built of under its head, however deep ("Sirius XM Vice President for news
+    Dave Gorab" keeps "Dave Gorab")."""
+    out = []
+    todo = [c for c in head.children if c.dep_ in ("compound", "flat")]
+    while todo:
+        tok = todo.pop()
+        out.append(tok)
+        todo += [c for c in tok.children if c.dep_ in ("compound", "flat")]
+    return out
+
+
 class Resolver:
     def __init__(self, doc: Doc, entities: list[Entity], quoted: list[CharSpan]) -> None:
         self.doc = doc
@@ -272,7 +286,7 @@ class Resolver:
         for head, own in heads:
             parts = [head]
             if head.pos_ == "PROPN" or not own:
-                parts += [c for c in head.children if c.dep_ in ("compound", "flat")]
+                parts += _name_parts(head)
             lo, hi = min(t.i for t in parts), max(t.i for t in parts)
             start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
             hits = [
@@ -283,6 +297,23 @@ class Resolver:
             if hits:  # a mention over the head word itself first ("Labour co-ordinator Alan Milburn")
                 _far, _d, kind, entity = min(hits, key=lambda h: (h[0], h[1]))
                 return entity, kind
+        return None
+
+    def _written_by(self, source: Token) -> Entity | None:
+        """A document speaks for its author or issuer: 'a court document filed by state attorney Dave
+        Aronberg', 'Sanders' fundraising email', 'a Hillary Clinton ad', 'a survey by Penelope Abernathy'."""
+        if source.lemma_.lower() not in DOCUMENTS:
+            return None
+        holders = [c for c in source.children if c.dep_ in ("poss", "compound", "nmod")]
+        for c in source.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                holders += [g for g in c.children if g.dep_ == "pobj"]
+            if c.dep_ == "acl":  # "filed by X", "issued by X"
+                holders += [p for a in c.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+        for holder in holders:
+            found = self.linked(holder)
+            if found is not None and found[0].type in PERSON_TYPES + GROUP_TYPES:
+                return found[0]
         return None
 
     def _spoken_for(self, source: Token) -> Entity | None:
@@ -424,7 +455,9 @@ class Resolver:
                     outer.result.entity, "first-person", "first person inside the quotation", mention
                 )
             return Resolved(None, "unresolved", "first person outside any attributed quotation", mention)
-        plural = src.tag_ in ("NNS", "NNPS") or word in ("they", "them")
+        # a plural common noun ("officials") is never one person; a capitalised name the tagger took for a
+        # plural ("Sanders", "Balls") still is
+        plural = (src.tag_ in ("NNS", "NNPS") and not src.is_title) or word in ("they", "them")
         if word in HE_SHE or word in THEY_IT:
             if speakers is None:
                 speakers = [
@@ -436,6 +469,8 @@ class Resolver:
             return Resolved(None, "unresolved", f"no antecedent agrees with '{word}'", mention)
         if src.lemma_.lower() in SPOKES_NOUNS and (org := self._spoken_for(src)) is not None:
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
+        if (author := self._written_by(src)) is not None:
+            return Resolved(author, "role", f"the {src.lemma_.lower()} is {author.name}'s", mention)
         if (linked := self.linked(src)) is not None:
             entity, kind = linked
             if not (plural and entity.type in PERSON_TYPES):
