@@ -178,7 +178,7 @@ class QuoteList(BaseModel):
 
 ClaimStance = Literal[
     "asserts", "claims", "warns", "predicts", "denies", "disputes", "argues", "concedes", "promises",
-    "demands", "believes", "reports", "asks", "describes",
+    "demands", "believes", "reports", "asks", "describes", "refuses",
 ]
 ClaimCertainty = Literal["unhedged", "hedged", "conditional"]
 ClaimType = Literal[

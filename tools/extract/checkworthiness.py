@@ -211,6 +211,20 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
+_QUANTIFIERS = frozenset("some nearly almost only just around roughly approximately another all over under".split())
+
+
+def _in_name(text: str, m: re.Match[str], before: list[str]) -> bool:
+    """A bare number inside a proper name: between capitalised words ("Article 33", "Apollo 11") or before
+    two of them ("10 Downing Street")."""
+    if before and before[0][:1].isupper() and before[0].isalpha():
+        start_of_sentence = text[: m.start()].rstrip()[: -len(before[0])].rstrip()[-1:] in ("", ".", "!", "?")
+        if not start_of_sentence or before[0].lower() not in _FUNCTION_WORDS | _QUANTIFIERS:
+            return True
+    after = text[m.end("num") :].split()[:2]
+    return len(after) == 2 and all(w[:1].isupper() for w in after)
+
+
 def _number_phrase(text: str) -> tuple[str, bool] | None:
     """The first quantity in the text with its unit, else the first date; True when it is a date."""
     date: str | None = None
@@ -222,6 +236,8 @@ def _number_phrase(text: str) -> tuple[str, bool] | None:
         if not cur and not unit and (_YEAR.fullmatch(num) or month_before or month_after):
             date = date or (f"{before[0]} {num}" if month_before else num)
             continue
+        if not cur and not unit and _in_name(text, m, before):
+            continue  # "10 Downing Street", "Article 33", "Channel 4": part of a name, not a quantity
         phrase = cur + num + unit
         if nxt and nxt.lower() not in _FUNCTION_WORDS and not re.search(r"%|per|point", unit):
             phrase += f" {nxt}"

@@ -121,6 +121,8 @@ STANCE_LEMMAS: dict[str, ClaimStance] = {
         "reports",
     ),
     **dict.fromkeys(lexicon("ask wonder inquire"), "asks"),
+    # "refused to discuss X", "declined to comment on X": X is not asserted
+    **dict.fromkeys(lexicon("refuse decline"), "refuses"),
     **dict.fromkeys(lexicon("describe characterize characterise label brand dub"), "describes"),
 }
 # "call for", "call on" demand; "call X Y" describes.

@@ -32,7 +32,9 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    named by a device noun ("the X missile", "a missile called X", "systems such as the X"), votes PRODUCT
    (never a full person name); an honorific or title before it votes PERSON; the gazetteer votes GPE/LOC
    with a weight per mention from 0.5 (small towns, whose names are often surnames) to 3 (countries,
-   states, continents), except for multi-word person names. Demonyms vote for their place's type.
+   states, continents), except for multi-word person names. Demonyms vote for their place's type. A
+   name of two or three capitalised words opening with a first name of known gender (gender.py) and
+   holding no organisation or place word ("Church", "Valley", "Party") gets two PERSON votes.
 6. Organisations. Case variants are one entity named by their all-capital form when it is short
    ("NATO" over "Nato", not a transcript's "CONGRESS"); an acronym equal to the initials of an
    organisation named in the article is that organisation, named by the acronym ("FBI"). Plural and
@@ -514,6 +516,25 @@ def _device_cue(tok: Token) -> bool:
     return any(c.dep_ == "appos" and c.lemma_.lower() in DEVICE_NOUNS for c in tok.children)
 
 
+# Words that make a "First Last" name an organisation or a place ("Grace Church", "Jordan Valley").
+_NOT_PERSON_WORDS = frozenset(
+    "party church university college school inc ltd plc corp group bank council committee times news post "
+    "street road avenue valley park county city house hall foundation institute association union trust "
+    "fund club league airlines airways motors media press journal review company co tech center centre".split()
+)
+
+
+def _first_name_shaped(group: _Group) -> bool:
+    """Two or three capitalised words opening with a first name of known gender and none of an
+    organisation's or place's words: a person's name, whatever the NER label (rule 5)."""
+    words = group.name_tokens() if group.forms else group.key.split()
+    if not 2 <= len(words) <= 3 or group.place is not None:
+        return False
+    if not all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words):
+        return False
+    return first_name_gender(" ".join(words)) is not None and not {w.lower() for w in words} & _NOT_PERSON_WORDS
+
+
 def _vote_type(doc: Doc, group: _Group) -> str:
     votes: Counter[str] = Counter()
     multiword_person = len(group.key.split()) > 1 and group.labels()["PERSON"] > 0
@@ -533,6 +554,8 @@ def _vote_type(doc: Doc, group: _Group) -> str:
             votes[place.type] += place.weight
     if not votes:
         return "OTHER"
+    if _first_name_shaped(group) and votes["PERSON"] < votes.most_common(1)[0][1] + 1:
+        votes["PERSON"] += CUE_VOTE  # "Theresa Green" labelled ORG once is a person
     labels = group.labels()
     best = max(votes, key=lambda t: (votes[t], labels[t]))
     return best if best in ENTITY_TYPES else "OTHER"

@@ -1,0 +1,207 @@
+"""Who said what, beyond the seed: the resolver (resolve.py), transcripts, disputes (disputes.py) and the
+polarity of speech acts, one rule per test on small hand-written texts through the real pipeline
+(spaCy parse, entity extractor, quotes, claims)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.tools.extract.checkworthiness import score_sentence
+from newsdesk.tools.extract.claims import extract_claims
+from newsdesk.tools.extract.entities import extract_entities
+from newsdesk.tools.extract.gender import first_name_gender
+from newsdesk.tools.extract.quotes import extract_quotes
+from newsdesk.tools.models import Claim, Entity, Quote
+
+
+@pytest.fixture(scope="module")
+def analyse(nlp):
+    def run(text: str) -> tuple[list[Entity], list[Quote], list[Claim]]:
+        doc = nlp(text)
+        entities = extract_entities(doc, "t", None)
+        quotes = extract_quotes(doc, "t", entities)
+        return entities, quotes, extract_claims(doc, "t", entities, quotes)
+
+    return run
+
+
+def quote_with(quotes: list[Quote], words: str) -> Quote:
+    hits = [q for q in quotes if words in q.text]
+    assert hits, [q.text for q in quotes]
+    return hits[0]
+
+
+def claim_with(claims: list[Claim], words: str) -> Claim:
+    hits = [c for c in claims if words in c.text]
+    assert hits, [c.text for c in claims]
+    return hits[0]
+
+
+# -- gender and pronouns --------------------------------------------------------------------------
+
+
+def test_first_names_carry_gender_from_the_name_data_package():
+    assert first_name_gender("Sandra Howard") == "f"
+    assert first_name_gender("Michael Howard") == "m"
+    assert first_name_gender("Howard") is None  # one word: no first name
+
+
+def test_she_takes_the_last_woman_not_the_last_person(analyse):
+    text = (
+        "Theresa Green met Gordon Brown in London on Monday.\n\n"
+        "Gordon Brown spoke about the budget for an hour.\n\n"
+        '"We will not accept these cuts," she said.'
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "not accept")
+    assert q.speaker.name == "Theresa Green" and q.speaker.resolution == "pronoun"
+    assert "gender f" in (q.speaker.evidence or "")
+
+
+def test_mrs_and_mr_with_one_surname_are_two_people(analyse):
+    text = (
+        "Michael Howard toured the marginal seats on Tuesday.\n\n"
+        "Mr Howard said the campaign was going well.\n\n"
+        "Mrs Howard said she had enjoyed the visits."
+    )
+    entities, quotes, _c = analyse(text)
+    names = {e.name for e in entities if e.type == "PERSON"}
+    assert "Michael Howard" in names and "Mrs Howard" in names
+    her = quote_with(quotes, "enjoyed the visits")
+    assert her.speaker.name == "Mrs Howard"
+    him = quote_with(quotes, "going well")
+    assert him.speaker.name == "Michael Howard"
+
+
+# -- descriptions ---------------------------------------------------------------------------------
+
+
+def test_a_description_after_a_named_subject_is_that_person(analyse):
+    text = (
+        "Donald Trump said on Friday that he had big plans for the final month.\n\n"
+        "The Republican nominee noted that his campaign had not spent much on television."
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "not spent much")
+    assert q.speaker.name == "Donald Trump" and q.speaker.resolution == "role"
+
+
+def test_a_description_is_never_a_person_who_holds_another_office_of_that_name(analyse):
+    text = (
+        "Former welfare minister Frank Field said the party was divided.\n\n"
+        "But the prime minister said the claims were a load of nonsense."
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "load of nonsense")
+    assert q.speaker.entity_id is None  # no one the article names is the prime minister
+
+
+def test_a_spokesperson_speaks_for_the_organisation_named_in_the_phrase(analyse):
+    text = (
+        "The Home Office published its figures on Monday.\n\n"
+        'A Home Office spokeswoman said: "The system is working as intended."'
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "working as intended")
+    assert q.speaker.name == "Home Office" and q.speaker.resolution == "role"
+
+
+def test_a_modifier_never_speaks_for_the_head(analyse):
+    text = 'Labour election co-ordinator Alan Milburn said: "Michael Howard is simply wrong on this."'
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "simply wrong").speaker.name == "Alan Milburn"
+
+
+# -- transcripts ----------------------------------------------------------------------------------
+
+
+def test_transcript_turns_are_quotes_of_the_person_the_label_names(analyse):
+    text = (
+        "Senator Jane Miller spoke to the host Tom Baker on Sunday.\n\n"
+        "BAKER: Will you support the bill this week?\n\n"
+        "MILLER: No. The bill does nothing for the people of my state.\n\n"
+        "BAKER: Is that your final word?\n\n"
+        "Follow Tom Baker on Twitter @tombaker."
+    )
+    _e, quotes, _c = analyse(text)
+    answer = quote_with(quotes, "does nothing for the people")
+    assert answer.speaker.name == "Jane Miller" and answer.speaker.resolution == "transcript"
+    assert answer.kind == "direct" and answer.quoted == []  # verbatim, but not in marks
+    assert quote_with(quotes, "support the bill").speaker.name == "Tom Baker"
+    assert not [q for q in quotes if "Follow" in q.text]
+
+
+def test_one_capitalised_label_is_no_transcript(analyse):
+    text = "UPDATE: The vote was moved to Thursday.\n\nThe council said the delay was needed."
+    _e, quotes, _c = analyse(text)
+    assert not [q for q in quotes if q.speaker.resolution == "transcript"]
+
+
+# -- disputes -------------------------------------------------------------------------------------
+
+
+def test_a_denial_of_claims_stated_in_place_disputes_that_claim(analyse):
+    text = "Michael Howard has dismissed claims that his immigration policy was racist."
+    _e, _q, claims = analyse(text)
+    disputed = [c for c in claims if c.disputed_by]
+    assert len(disputed) == 1
+    claim = disputed[0]
+    assert "immigration policy was racist" in claim.text
+    (dispute,) = claim.disputed_by
+    assert dispute.by.name == "Michael Howard"
+
+
+def test_a_denial_links_to_the_earlier_claim_of_the_owner_it_names(analyse):
+    text = (
+        "Peter Hain said the Tory leader was acting like an attack dog.\n\n"
+        "Michael Howard rejected Peter Hain's claim."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "acting like an attack dog")
+    assert claim.claimant.name == "Peter Hain"
+    assert [d.by.name for d in claim.disputed_by] == ["Michael Howard"]
+
+
+def test_calling_allegations_untrue_disputes_them(analyse):
+    text = (
+        "Prosecutors alleged that Maria Lopez had hidden the money abroad.\n\n"
+        "Her lawyer, David Kent, said the allegations were untrue."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "hidden the money")
+    assert claim.disputed
+    assert claim.disputed_by[0].cue.text == "untrue"
+
+
+def test_no_evidence_for_a_proposition_disputes_it(analyse):
+    text = "Officials said there was no evidence that the vote had been rigged."
+    _e, _q, claims = analyse(text)
+    assert [c for c in claims if c.disputed_by and "vote had been rigged" in c.text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clinton questioned whether Trump was ready for the job.",
+        "The minister criticised the plan for new roads.",
+        "The report contains information that contradicts it.",
+    ],
+)
+def test_asking_or_criticising_a_plan_is_no_dispute(analyse, text):
+    _e, _q, claims = analyse(text)
+    assert not [c for c in claims if c.disputed_by]
+
+
+# -- polarity and check-worthiness ----------------------------------------------------------------
+
+
+def test_a_refusal_does_not_assert_what_it_refuses(analyse):
+    _e, _q, claims = analyse("Liam Fox refused to discuss the plans for a tax cut.")
+    claim = claim_with(claims, "discuss the plans")
+    assert claim.stance == "refuses"
+
+
+def test_a_number_inside_a_name_is_not_a_quantity():
+    reasons = score_sentence("He spoke outside 10 Downing Street on Monday.").reasons
+    assert not any("number" in r for r in reasons)
+    assert any("number" in r for r in score_sentence("About 3,000 troops were sent to the border.").reasons)
