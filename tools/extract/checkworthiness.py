@@ -211,7 +211,7 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-_QUANTIFIERS = frozenset("some nearly almost only just around roughly approximately another all over under".split())
+_QUANTIFIERS = frozenset(re.findall(r"\w+", "some nearly almost only just around roughly approximately another all over under"))
 
 
 def _in_name(text: str, m: re.Match[str], before: list[str]) -> bool:

@@ -518,9 +518,12 @@ def _device_cue(tok: Token) -> bool:
 
 # Words that make a "First Last" name an organisation or a place ("Grace Church", "Jordan Valley").
 _NOT_PERSON_WORDS = frozenset(
-    "party church university college school inc ltd plc corp group bank council committee times news post "
+    re.findall(
+        r"\w+",
+        "party church university college school inc ltd plc corp group bank council committee times news post "
     "street road avenue valley park county city house hall foundation institute association union trust "
-    "fund club league airlines airways motors media press journal review company co tech center centre".split()
+    "fund club league airlines airways motors media press journal review company co tech center centre",
+    )
 )
 
 
