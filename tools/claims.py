@@ -8,7 +8,12 @@ Ranking, written down:
   reading order;
 - groups are ordered by their best claim's key; the page is a window over the claims in that order
   (group after group), so a group can continue on the next page;
-- the summary takes the best claim of each of the first SUMMARY_LINES groups, in group order.
+- the summary is what a journalist reads first: claims ranked by `summary_score` -- where the claim
+  stands (the lead, LEAD_PARAGRAPHS, counts most), how often the article restates it (other claims
+  sharing at least RESTATED_SHARE of its content words), its check-worthiness and whether it is
+  disputed; a claim of fewer than MIN_SUMMARY_WORDS words or check-worthiness under TRIVIA_WORTH is
+  trivia and sinks. A restatement by the same claimant of a line already
+  chosen is merged into it ("restated 2x"); SUMMARY_LINES lines at most.
 """
 
 from __future__ import annotations
@@ -30,6 +35,19 @@ from .models import (
 from .paging import check_limit, decode_cursor
 
 SUMMARY_LINES = 5
+LEAD_PARAGRAPHS = 3  # the lead of a news story: its first paragraphs carry what it is about
+RESTATED_SHARE = 0.5  # content words two claims must share (of the smaller set) to be one claim restated
+MIN_SUMMARY_WORDS = 3
+TRIVIA_WORTH = 0.2  # below this check-worthiness (or under MIN_SUMMARY_WORDS words) a claim is trivia
+POSITION_WEIGHT, REPEAT_WEIGHT, WORTH_WEIGHT, DISPUTE_BONUS = 0.45, 0.25, 0.30, 0.1
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an and or but of to in on at for by with from that this these those it its is are was were be "
+        "been has have had will would could should may might can not no he she they we i you his her their our "
+        "said says say about as than then there which who what when over into more most also very just",
+    )
+)
 SUMMARY_CLAIM_CHARS = 220  # a longer claim is cut at a word boundary and ends with "..."
 MAX_LIMIT = 40  # a claim with its evidence weighs ~400 tokens; a page stays well under the client's cap
 
@@ -132,6 +150,76 @@ def summary_line(claim: Claim, by_id: Mapping[str, Claim] | None = None) -> str:
     return f"{claim.claimant.name}: {shorten(claim.text)}{tail}"
 
 
+def _stem(word: str) -> str:
+    """A crude English stem, enough to see a restatement ("launched" / "launch", "missiles" / "missile")."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix, keep in (("ing", 5), ("ed", 4)):
+        if word.endswith(suffix) and len(word) > keep:
+            return word[: -len(suffix)]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(
+        _stem(w) for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in _STOP and len(w) > 2
+    )
+
+
+def _restates(a: frozenset[str], b: frozenset[str]) -> bool:
+    smaller = min(len(a), len(b))
+    return smaller > 0 and len(a & b) >= RESTATED_SHARE * smaller and len(a & b) >= 2
+
+
+def summary_score(claim: Claim, repeats: int) -> float:
+    """Position (lead first), repetition and check-worthiness, each in [0, 1]; trivia sinks."""
+    position = (
+        1.0 if claim.paragraph_index < LEAD_PARAGRAPHS else LEAD_PARAGRAPHS / (1 + claim.paragraph_index)
+    )
+    score = (
+        POSITION_WEIGHT * position
+        + REPEAT_WEIGHT * min(1.0, repeats / 2)
+        + WORTH_WEIGHT * claim.checkworthiness
+    )
+    if claim.disputed or claim.disputes:
+        score += DISPUTE_BONUS  # a contested claim is news
+    if len(claim.text.split()) < MIN_SUMMARY_WORDS or claim.checkworthiness < TRIVIA_WORTH:
+        score *= 0.3
+    return score
+
+
+def summary_lines(claims: list[Claim], by_id: Mapping[str, Claim]) -> list[str]:
+    """The extractive summary (see the module notes): lead and repeated claims first, restatements by the
+    same claimant merged."""
+    words = {c.id: content_words(c.text) for c in claims}
+    repeats = {
+        c.id: sum(
+            1
+            for o in claims
+            if o.id != c.id and o.article_id == c.article_id and _restates(words[c.id], words[o.id])
+        )
+        for c in claims
+    }
+    ranked = sorted(claims, key=lambda c: (-summary_score(c, repeats[c.id]), rank_key(c)))
+    chosen: list[tuple[Claim, int]] = []
+    for claim in ranked:
+        same = next(
+            (
+                n
+                for n, (kept, _) in enumerate(chosen)
+                if claimant_key(kept) == claimant_key(claim) and _restates(words[kept.id], words[claim.id])
+            ),
+            None,
+        )
+        if same is not None:
+            chosen[same] = (chosen[same][0], chosen[same][1] + 1)
+        elif len(chosen) < SUMMARY_LINES:
+            chosen.append((claim, 1))
+    return [summary_line(c, by_id) + (f" (restated {n}x)" if n > 1 else "") for c, n in chosen]
+
+
 def dispute_links(claims: Iterable[Claim]) -> list[DisputeLink]:
     out = []
     for claim in claims:
@@ -215,7 +303,7 @@ def summarize_claims(
     end = min(len(ordered), offset + limit)
     return ClaimSummary(
         article_id=article_id,
-        summary=[summary_line(members[0], by_id) for _, members in groups[:SUMMARY_LINES]],
+        summary=summary_lines(chosen, by_id),
         groups=page_groups,
         disputes=dispute_links(c for g in page_groups for c in g.claims),
         counts=count_claims(chosen),
