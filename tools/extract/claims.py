@@ -30,7 +30,10 @@ Built on `attribution.find_attributions` (cue, source and content spans) and `qu
   the disputer; an "arguing that ..." / "citing ..." clause attached to it is the counter-argument, kept as
   a claim of the disputer that `disputes` and `responds_to` the disputed claim.
 - replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
-  claim of another claimant within DISPUTE_WINDOW sentences.
+  claim of another claimant within DISPUTE_WINDOW sentences; a rebuttal ("retorted", "countered", "hit
+  back") also disputes it.
+- contradictions: a claim that restates an earlier claim of another claimant (the same subject noun and
+  CONTRADICTION_SHARE of the content words) with the negation turned disputes it.
 - nesting: a claim whose cue lies inside another claim's content gets the smallest such claim as
   `parent_id`; both are kept whole (the outer content still holds the inner words), one cue never gives two
   claims, and two quotes the quote finder gave for one cue become one claim with every fragment.
@@ -380,7 +383,10 @@ def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
         while tokens and tokens[-1].is_punct:
             tokens.pop()
         if tokens and comp.dep_ == "dobj":
-            tokens = [child, *(t for t in tokens if t.i > child.i)]  # a noun phrase reads with its verb: "citing Y"
+            tokens = [
+                child,
+                *(t for t in tokens if t.i > child.i),
+            ]  # a noun phrase reads with its verb: "citing Y"
         if tokens:
             return child, (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
     return None
@@ -445,7 +451,11 @@ def claimant_from_source(
         )
     if head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return Claimant(
-            name=mention.text, kind="unresolved", mention=mention, resolution="unresolved", evidence=found.evidence
+            name=mention.text,
+            kind="unresolved",
+            mention=mention,
+            resolution="unresolved",
+            evidence=found.evidence,
         )
     return unnamed(doc, source, head, mention)
 
@@ -477,6 +487,9 @@ def claimant_from_speaker(doc: Doc, speaker: Speaker, types: dict[str, str]) -> 
 # -- assembly -------------------------------------------------------------------------------------
 
 REPLY_LEMMAS = frozenset({"respond", "reply", "retort", "counter", "answer", "rebut"})
+REBUTTAL_LEMMAS = frozenset({"retort", "counter", "rebut"})  # replies that dispute what they answer
+NEGATIONS = frozenset({"not", "n't", "never", "no", "nothing", "neither", "nor"})
+CONTRADICTION_SHARE = 0.6
 REPLY_WITH_BACK = frozenset({"hit", "fire", "push", "strike"})  # only as 'hit back', 'fired back'
 
 
@@ -750,10 +763,16 @@ def _disputed_claim(
 
     candidates = [n for n, d in enumerate(drafts) if eligible(n, d)]
     if owner is not None and owner.kind == "entity":
-        owned = [n for n in candidates if drafts[n].claimant.entity_id == owner.entity_id and drafts[n].attributed]
+        owned = [
+            n for n in candidates if drafts[n].claimant.entity_id == owner.entity_id and drafts[n].attributed
+        ]
         before = [n for n in owned if drafts[n].end <= at]
         if before or owned:
-            return max(before, key=lambda n: drafts[n].end) if before else min(owned, key=lambda n: drafts[n].start)
+            return (
+                max(before, key=lambda n: drafts[n].end)
+                if before
+                else min(owned, key=lambda n: drafts[n].start)
+            )
     if expr.proposition:
         words = _content_words(doc, expr.proposition)
         best: tuple[int, int] | None = None
@@ -777,7 +796,9 @@ def _disputed_claim(
     return None
 
 
-def _stated_claim(doc: Doc, expr: DisputeExpr, owner: Claimant | None, by_cue: dict[int, int]) -> _Draft | None:
+def _stated_claim(
+    doc: Doc, expr: DisputeExpr, owner: Claimant | None, by_cue: dict[int, int]
+) -> _Draft | None:
     """The disputed proposition as a claim of its own when no claim of the article states it: the claim
     noun's owner's ("Labour claims that ..."), else unattributed as written ("reports", "claims")."""
     if not expr.proposition:
@@ -889,7 +910,67 @@ def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
             and o.claimant.name != d.claimant.name
         ]
         if earlier:
-            d.responds_to.add(max(earlier, key=lambda m: drafts[m].end))
+            target = max(earlier, key=lambda m: drafts[m].end)
+            d.responds_to.add(target)
+            if _is_rebuttal(doc[d.cue_token]) and d.cue is not None:
+                _mark_disputed(drafts, target, drafts.index(d), d.cue)
+
+
+def _is_rebuttal(cue: Token) -> bool:
+    """A reply that contests: "retorted", "countered", "rebutted", "hit back" (not "responded")."""
+    return cue.lemma_.lower() in REBUTTAL_LEMMAS or (
+        cue.lemma_.lower() in REPLY_WITH_BACK and any(c.lower_ == "back" for c in cue.children)
+    )
+
+
+def _mark_disputed(drafts: list[_Draft], target: int, counter: int, cue: CharSpan) -> None:
+    d = drafts[counter]
+    if any(x.counter == counter for x in drafts[target].disputed_by):
+        return
+    drafts[target].disputed_by.append(
+        _DisputeDraft(by=d.claimant, cue=cue, sentence=d.sentence, counter=counter, argument=None)
+    )
+    d.disputes.add(target)
+    d.responds_to.add(target)
+
+
+def _negated(doc: Doc, d: _Draft) -> bool:
+    return any(t.dep_ == "neg" or t.lower_ in NEGATIONS for t in tokens_in(doc, d.content))
+
+
+def _link_contradictions(doc: Doc, drafts: list[_Draft]) -> None:
+    """A claim that says what an earlier claim of someone else says, with the negation turned, disputes
+    it ("the plans would change the law" ... "the plans would not change the law"): at least
+    CONTRADICTION_SHARE of the smaller set of content words shared, MIN_SHARED_WORDS + 1 at least."""
+    attributed = [n for n, d in enumerate(drafts) if d.attributed and d.cue is not None]
+    words = {n: _draft_words(doc, drafts[n]) for n in attributed}
+    negated = {n: _negated(doc, drafts[n]) for n in attributed}
+    subjects = {n: _subject_word(doc, drafts[n]) for n in attributed}
+    for b in attributed:
+        for a in attributed:
+            da, db = drafts[a], drafts[b]
+            if da.start >= db.start or negated[a] == negated[b] or _same_claimant(da.claimant, db.claimant):
+                continue
+            shared = len(words[a] & words[b])
+            smaller = min(len(words[a]), len(words[b]))
+            same_subject = subjects[a] is not None and subjects[a] == subjects[b]
+            if same_subject and shared > MIN_SHARED_WORDS and shared >= CONTRADICTION_SHARE * smaller:
+                assert db.cue is not None
+                _mark_disputed(drafts, a, b, db.cue)
+
+
+def _subject_word(doc: Doc, d: _Draft) -> str | None:
+    """The lemma of the content's first subject (what the claim is about), or None."""
+    for t in tokens_in(doc, d.content):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN"):
+            return t.lemma_.lower()
+    return None
+
+
+def _same_claimant(a: Claimant, b: Claimant) -> bool:
+    if a.entity_id or b.entity_id:
+        return a.entity_id == b.entity_id
+    return a.name.casefold() == b.name.casefold()
 
 
 def _link_nesting(drafts: list[_Draft]) -> None:
@@ -1021,7 +1102,11 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     """Every claim of the article, attributed and unattributed, in reading order (see the module rules)."""
     types = {e.id: e.type for e in entities}
     quoted = [(f.start, f.end) for q in quotes for f in q.quoted]
-    speakers = [(q.speaker.mention.start, q.speaker.mention.end) for q in quotes if q.speaker.entity_id and q.speaker.mention]
+    speakers = [
+        (q.speaker.mention.start, q.speaker.mention.end)
+        for q in quotes
+        if q.speaker.entity_id and q.speaker.mention
+    ]
     who = _Who(doc, Resolver(doc, entities, quoted), speakers, types)
     attributions = reports(doc)
     disputes = find_disputes(doc)
@@ -1033,6 +1118,7 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     drafts.sort(key=lambda d: (d.sentence[0], d.start, d.cue[0] if d.cue else -1))
     _link_disputes(doc, drafts, disputes, who)
     _link_replies(doc, drafts)
+    _link_contradictions(doc, drafts)
     _link_nesting(drafts)
     order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
     ids = {n: f"{article_id}:claim-{k}" for k, n in enumerate(order)}

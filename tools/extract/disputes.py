@@ -23,6 +23,11 @@ at; claims.py links each one to the claim it answers. The forms, each a general 
    else whoever says so (the speaker of the speech act holding it, found by claims.py).
 3. Absence of evidence: "there is no evidence that P" / "no evidence of P", "no proof" (the proposition
    is P).
+4. A verdict on a claim: a claim noun (VERDICT_NOUNS) with a determiner or owner as the subject of a reported clause
+   ("Mr Blair said the claims were 'reheated'", "said a claim by Peter Hain ... shows Labour is
+   rattled"), unless the verdict confirms it (CONFIRMING_WORDS: true, accurate, fair...).
+A demand-like claim noun carries its infinitive as the proposition ("rejected the call to open up the
+books").
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ ANAPHORS = _words("this that these those it them they")
 CLAIM_NOUNS = _words(
     "claim assertion suggestion idea account argument statement allegation accusation charge view notion "
     "characterization characterisation figure estimate report version theory narrative contention "
-    "assessment speculation rumour rumor criticism story premise comment remark"
+    "assessment speculation rumour rumor criticism story premise comment remark call demand request warning "
+    "prediction promise charge jibe"
 )
 FALSITY_WORDS = _words(
     "false untrue wrong baseless nonsense rubbish inaccurate incorrect misleading lie lies ridiculous "
@@ -60,6 +66,11 @@ FALSITY_WORDS = _words(
     "erroneous distortion falsehood smear myth hogwash laughable preposterous"
 )
 EVIDENCE_NOUNS = _words("evidence proof sign indication basis")
+CONFIRMING_WORDS = _words(
+    "true accurate correct right fair valid justified credible confirm prove accept agree plausible reasonable"
+)
+# The claim nouns a verdict is passed on (not "the figures", "the call", which are things as well as claims).
+VERDICT_NOUNS = _words("claim allegation accusation suggestion charge rumour rumor speculation assertion")
 
 
 @dataclass(frozen=True)
@@ -75,8 +86,13 @@ class DisputeExpr:
 def is_claim_pointer(token: Token) -> bool:
     """'this', 'it', 'the claim', 'these claims', 'Labour claims', 'the BNP's claim' -- not a relative
     'that', not a phrase that says what it points at ('those who ...')."""
-    if token.lower_ in ANAPHORS and token.tag_ != "WDT" and (
-        token.pos_ in ("PRON", "DET") or token.dep_ in ("dobj", "nsubjpass", "pobj")  # "reject that" as SCONJ
+    if (
+        token.lower_ in ANAPHORS
+        and token.tag_ != "WDT"
+        and (
+            token.pos_ in ("PRON", "DET")
+            or token.dep_ in ("dobj", "nsubjpass", "pobj")  # "reject that" as SCONJ
+        )
     ):
         return not any(c.dep_ in ("relcl", "acl", "prep") for c in token.children)
     return token.pos_ == "NOUN" and token.lemma_.lower() in CLAIM_NOUNS
@@ -108,11 +124,25 @@ def _clause_of(noun: Token) -> frozenset[int]:
             relative = any(
                 c.tag_ in ("WDT", "WP") or (c.lower_ == "that" and c.dep_ != "mark") for c in child.children
             )
-            gap = not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in child.children)
+            gap = not any(
+                c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in child.children
+            )
             if child.dep_ == "relcl" and (relative or gap):
                 continue  # "the claims he made" is a relative clause; "claims he had used X" the claim
             if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children):
                 return _tokens_without_mark(child)
+    return frozenset()
+
+
+def _infinitive_of(noun: Token) -> frozenset[int]:
+    """The infinitive a demand-like claim noun carries ("the call to open up the books")."""
+    for child in noun.children:
+        if (
+            child.dep_ in ("acl", "relcl")
+            and child.tag_ == "VB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+        ):
+            return _tokens_without_mark(child)
     return frozenset()
 
 
@@ -137,6 +167,31 @@ def disputer_of(verb: Token) -> Token | None:
     return None
 
 
+def _verdict(token: Token) -> DisputeExpr | None:
+    """'Mr Blair said the claims were "reheated"': someone's reported verdict on a claim noun (its subject
+    inside a reported clause) contests it, unless the verdict confirms it (CONFIRMING_WORDS)."""
+    if (
+        token.dep_ not in ("nsubj", "nsubjpass")
+        or token.pos_ != "NOUN"
+        or token.lemma_.lower() not in VERDICT_NOUNS
+    ):
+        return None
+    if not any(
+        c.dep_ == "det" and c.lower_ in ("the", "these", "those", "such", "this", "that")
+        for c in token.children
+    ) and not any(c.dep_ == "poss" for c in token.children):
+        return None  # "claims" of no one in particular
+    verb = token.head
+    if verb.dep_ != "ccomp" or verb.head.pos_ != "VERB":
+        return None
+    if any(t.lemma_.lower() in CONFIRMING_WORDS for t in verb.subtree if t.i != token.i):
+        return None
+    if any(t.lemma_.lower() in FALSITY_WORDS for t in verb.subtree):
+        return None  # a falsity verdict, found as such
+    speaker = disputer_of(verb.head)
+    return DisputeExpr(verb, verb.idx + len(verb), speaker, token, owner_of(token), _clause_of(token))
+
+
 def _verb_dispute(token: Token) -> DisputeExpr | None:
     lemma = token.lemma_.lower()
     back = lemma in BACK_LEMMAS and any(c.lower_ == "back" for c in token.children)
@@ -154,7 +209,8 @@ def _verb_dispute(token: Token) -> DisputeExpr | None:
         objects.append(token.head)  # "claims denied by Labour"
     for obj in objects:
         if is_claim_pointer(obj):
-            return DisputeExpr(token, token.idx + len(token), disputer, obj, owner_of(obj), _clause_of(obj))
+            clause = _clause_of(obj) or _infinitive_of(obj)
+            return DisputeExpr(token, token.idx + len(token), disputer, obj, owner_of(obj), clause)
     clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
     if (
         clause is not None
@@ -242,10 +298,18 @@ def find_disputes(doc: Doc) -> list[DisputeExpr]:
     """Every dispute expression of the document, in text order (one per disputing word)."""
     out: list[DisputeExpr] = []
     for token in doc:
-        found = _verb_dispute(token) or _light_verb_dispute(token) or _falsity(token) or _no_evidence(token)
+        found = (
+            _verb_dispute(token)
+            or _light_verb_dispute(token)
+            or _falsity(token)
+            or _no_evidence(token)
+            or _verdict(token)
+        )
         if found is None:
             continue
-        if found.pointer is not None and any(x.pointer is not None and x.pointer.i == found.pointer.i for x in out):
+        if found.pointer is not None and any(
+            x.pointer is not None and x.pointer.i == found.pointer.i for x in out
+        ):
             continue  # "dismissed them as nonsense": one dispute
         out.append(found)
     return out
