@@ -205,3 +205,13 @@ def test_a_number_inside_a_name_is_not_a_quantity():
     reasons = score_sentence("He spoke outside 10 Downing Street on Monday.").reasons
     assert not any("number" in r for r in reasons)
     assert any("number" in r for r in score_sentence("About 3,000 troops were sent to the border.").reasons)
+
+
+def test_a_shared_surname_is_the_person_named_last_before_it(analyse):
+    text = (
+        "Gary Johnson campaigned in Ohio on Monday.\n\n"
+        "Homeland Security Secretary Jeh Johnson said the vote was safe.\n\n"
+        "Johnson added that local officials should stay vigilant."
+    )
+    entities, quotes, _c = analyse(text)
+    assert quote_with(quotes, "stay vigilant").speaker.name == "Jeh Johnson"

@@ -25,8 +25,10 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    other ("Aung San Suu Kyi" / "Suu Kyi") are one person. A one-word name (any label but NORP, and not a
    well-known place) that is the surname, or the first name (not after "Mr", not after "the"), of a
    person introduced in full earlier in the article is that person ("Putin", "Mr Putin"); when several
-   people fit, the one named at least twice as often as every other, else the one the headline names,
-   else the one introduced first. Mentions linked to a person count as PERSON votes.
+   people fit, each bare mention is the one of the gender its sentence's he/she gives it, else the one
+   named last before it; a mention before
+   any full name is the one named at least twice as often as every other, else the one the headline
+   names, else the one introduced first. Mentions linked to a person count as PERSON votes.
 5. Types are voted over all mentions of an entity: each spaCy label is one vote; context cues are two
    votes each: a mention that is fired, launched, tested, deployed or intercepted, or that modifies or is
    named by a device noun ("the X missile", "a missile called X", "systems such as the X"), votes PRODUCT
@@ -63,7 +65,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..models import ArticleCount, Entity, EntityType, Mention, MentionKind
-from .gender import Gender, first_name_gender, honorific_gender
+from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 from .places import Gazetteer, Place, demonym_stems, gazetteer, key, stem_place
 
 if TYPE_CHECKING:
@@ -451,8 +453,33 @@ def _merge_people(doc: Doc, groups: dict[str, _Group], title: str | None) -> Non
             if target is not None:
                 for m in group.mentions:
                     m.kind = "alias"
+                if len(fits) > 1:
+                    _share_surname(doc, fits, group, target)
                 _absorb(target, group, as_person=True)
                 break
+
+
+def _share_surname(doc: Doc, fits: list[_Group], group: _Group, target: _Group) -> None:
+    """Two people with one surname ("Jeh Johnson", "Gary Johnson"): a bare "Johnson" is the one of the
+    gender its sentence gives it ("Clinton said she ...") if only one fits, else the one named last before
+    it (in full, or by a bare mention already given to them); mentions of the others move to them (the rest stay in `group`)."""
+    named = sorted(
+        ((m.start, g) for g in fits for m in g.mentions if m.kind == "name" and len(g.key.split()) > 1),
+        key=lambda x: x[0],
+    )
+    for m in sorted(group.mentions, key=lambda m: m.start):
+        said = next(
+            (PRONOUN_GENDER[t.lower_] for t in doc[m.end : doc[m.start].sent.end] if t.lower_ in ("he", "she")),
+            None,
+        )
+        by_gender = [g for g in fits if said is not None and _gender(doc, g) == said]
+        before = [g for start, g in named if start < m.start]
+        owner = by_gender[0] if len(by_gender) == 1 else before[-1] if before else target
+        bisect.insort(named, (m.start, owner), key=lambda x: x[0])  # the next bare mention goes on with it
+        if owner is not target:
+            group.mentions.remove(m)
+            m.label = "PERSON"
+            owner.mentions.append(m)
 
 
 def _gender(doc: Doc, g: _Group) -> Gender | None:
