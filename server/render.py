@@ -85,6 +85,9 @@ def entity_list(result: EntityList) -> str:
     return "\n".join(lines) + more(result.next_cursor)
 
 
+_EXPLAINED = ("pronoun", "role", "transcript")
+
+
 def quote_list(result: QuoteList) -> str:
     if not result.quotes:
         return "No quotes match." + more(result.next_cursor)
@@ -94,8 +97,10 @@ def quote_list(result: QuoteList) -> str:
         said = f" via {q.speaker.mention.text!r}" if q.speaker.mention else ""
         cue = f", cue {q.cue.text!r}" if q.cue else ""
         where = ", ".join(f"@{f.start}-{f.end}" for f in q.fragments)
-        lines.append(f"- {who}{said} [{q.kind}, {q.speaker.resolution}{cue}; {q.article_id} ¶{q.paragraph_index} "
-                     f"{where}]: \u201c{q.text}\u201d")
+        # how an indirect resolution was reached, so a reader can check it
+        why = f" ({q.speaker.evidence})" if q.speaker.evidence and q.speaker.resolution in _EXPLAINED else ""
+        lines.append(f"- {who}{said} [{q.kind}, {q.speaker.resolution}{why}{cue}; {q.article_id} "
+                     f"¶{q.paragraph_index} {where}]: \u201c{q.text}\u201d")
     return "\n".join(lines) + more(result.next_cursor)
 
 
