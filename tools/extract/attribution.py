@@ -25,6 +25,9 @@ it too). Rules:
   statement saying" -> Trump); the object of "to" for "according to". A participle the parse hangs from a
   noun takes the subject of the clause before it ("... the need for a wall and adding, ..."); of two
   subjects (a misparse) the nearer wins, never a dateline ("LONDON (Reuters) - ...") or a quoted title.
+- Claim nouns ("noun": "Mr Putin's demand that ...", the possessor the source) and the verbs relaying
+  them ("relay": "he reaffirmed [Mr Putin's demand that ...]") come with them in `speech_acts(doc)`, the
+  one list of the parse's speech acts that quotes and claims both read.
 - Offsets are character offsets into doc.text.
 """
 
@@ -46,7 +49,7 @@ MIN_RATIO = 0.05  # a cue next to quotation marks
 REPORT_RATIO = 0.3  # a cue that introduces an unquoted report on its own
 XCOMP_RATIO = 0.35  # a cue whose infinitive complement is its content ("promised to ...")
 
-Form = Literal["ccomp", "xcomp", "inverted", "according", "object"]
+Form = Literal["ccomp", "xcomp", "inverted", "according", "object", "noun", "relay"]
 # Reporting verbs whose content may be a noun-phrase frame instead of a clause (form "object"): the
 # object with the words that say what is claimed of it ("accused Mr Brown of ducking choices", "called
 # climate change a hoax", "called for an equal split", "claimed victory", "warned of cuts").
@@ -158,6 +161,88 @@ def find_attributions(
         if ratio >= min_ratio and (attribution := _attribution_at(token, ratio, text)) is not None:
             found.append(attribution)
     return found
+
+
+_ACTS_KEY = "newsdesk.speech_acts"
+# Nouns that name a claim and take a that-clause: "Russia's claim that ...", "his warning that ...".
+CLAIM_NOUN_CUES = frozenset(
+    ["claim", "assertion", "allegation", "accusation", "demand", "warning", "promise", "pledge", "insistence", "prediction", "denial", "argument", "contention", "suggestion", "belief", "view", "statement", "announcement", "admission", "threat"]
+)
+
+
+def speech_acts(doc: Doc) -> list[Attribution]:
+    """Every speech act of the parse, found once per Doc and kept in its user_data: the lexicon cues of
+    `find_attributions`, then claim nouns with their clause (`claim_nouns`) and the verbs relaying them
+    (`relayed`). Quotation-mark frames are quotes.py's; this is the parse's share."""
+    acts = doc.user_data.get(_ACTS_KEY)
+    if not isinstance(acts, list):
+        acts = find_attributions(doc)
+        acts += claim_nouns(doc, acts)
+        acts += relayed(doc, acts)
+        doc.user_data[_ACTS_KEY] = acts
+    return acts
+
+
+def claim_nouns(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """'Mr Putin's demand that Ukraine should pull back' (form "noun"): a claim noun (CLAIM_NOUN_CUES)
+    whose clause opens with "that" (not a relative "that" standing for the noun); the possessor is the
+    source."""
+    cues = {a.cue_token for a in found}
+    out = []
+    for noun in doc:
+        if noun.i in cues or noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUN_CUES:
+            continue
+        clause = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in ("acl", "ccomp", "appos")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if clause is not None:
+            source = next((c for c in noun.children if c.dep_ == "poss"), None)
+            out.append(_act(noun, source, {t.i for t in clause.subtree}, "noun"))
+    return [a for a in out if a.content]
+
+
+def relayed(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """'He reaffirmed [Mr Putin's demand that ...]' (form "relay"): a report verb whose direct object is
+    a claim noun with its clause relays that claim; its content is the whole object phrase, so the noun's
+    own claim nests inside it."""
+    lexicon = default_lexicon()
+    cues = {a.cue_token for a in found}
+    out = []
+    for a in found:
+        noun = doc[a.cue_token]
+        verb = noun.head
+        if a.form != "noun" or noun.dep_ != "dobj" or verb.i in cues or verb.pos_ != "VERB":
+            continue
+        if lexicon.ratio(verb) >= REPORT_RATIO:
+            out.append(_act(verb, subject_of(verb), {t.i for t in noun.subtree}, "relay"))
+            cues.add(verb.i)
+    return [a for a in out if a.content]
+
+
+def _act(cue: Token, source: Token | None, content: set[int], form: Form) -> Attribution:
+    doc = cue.doc
+    src = {t.i for t in source.subtree} - content - {cue.i} if source is not None else set()
+    spans = runs(doc, content)
+    sent = cue.sent
+    return Attribution(
+        cue=(cue.idx, _end(cue)),
+        cue_token=cue.i,
+        lemma=cue_key(cue)[0],
+        ratio=default_lexicon().ratio(cue),
+        source=(doc[min(src)].idx, _end(doc[max(src)])) if src else None,
+        source_head=source.i if source is not None else None,
+        content=tuple(spans),
+        content_tokens=frozenset(content),
+        sentence=(sent.start_char, sent.end_char),
+        form=form,
+        is_quoted=_quoted(doc.text, spans),
+    )
 
 
 def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:

@@ -68,10 +68,8 @@ from .attribution import (
     QUOTE_MARKS,
     REPORT_RATIO,
     Attribution,
-    default_lexicon,
-    find_attributions,
     runs,
-    subject_of,
+    speech_acts,
 )
 from .checkworthiness import score_sentence
 from .disputes import DisputeExpr, find_disputes
@@ -566,7 +564,7 @@ def _form(doc: Doc, content: list[CharSpan], quoted: bool) -> ClaimForm:
     return "direct" if text[:1] in QUOTE_MARKS and text.rstrip(".,")[-1:] in QUOTE_MARKS else "partial"
 
 
-def _match_quote(attribution: Report, quotes: list[Quote]) -> Quote | None:
+def _match_quote(attribution: Attribution, quotes: list[Quote]) -> Quote | None:
     """The quote with the same cue (a quote under another cue is another speech act, even nested)."""
     for quote in quotes:
         if quote.cue is not None and _overlap([attribution.cue], [(quote.cue.start, quote.cue.end)]):
@@ -599,7 +597,7 @@ def _disputed_clause(verb: Token) -> set[int]:
 
 def _attributed_drafts(
     doc: Doc,
-    attributions: list[Report],
+    attributions: list[Attribution],
     quotes: list[Quote],
     who: _Who,
     cut: list[set[int]],
@@ -615,7 +613,7 @@ def _attributed_drafts(
         if not content:
             continue
         quote = _match_quote(a, quotes)
-        if quote is None and a.ratio < REPORT_RATIO and a.kind not in ("noun", "relay"):
+        if quote is None and a.ratio < REPORT_RATIO and a.form not in ("noun", "relay"):
             continue  # a weak cue next to quotation marks counts only when the quote finder took it too
         if len(_WORD.findall(" ".join(text_of(doc)[s:e] for s, e in content))) < MIN_CONTENT_WORDS:
             continue
@@ -987,110 +985,16 @@ def _link_nesting(drafts: list[_Draft]) -> None:
             d.parent = min(holders, key=lambda m: drafts[m].end - drafts[m].start)
 
 
-@dataclass(frozen=True)
-class Report:
-    """What a claim is built from: an attribution of `attribution.find_attributions`, or one of the two
-    claim-specific patterns below (kind "noun", "relay")."""
-
-    cue: CharSpan
-    cue_token: int
-    ratio: float
-    source: CharSpan | None
-    source_head: int | None
-    content: tuple[CharSpan, ...]
-    content_tokens: frozenset[int]
-    kind: str  # the attribution's form ("ccomp", "inverted", ...), or "noun" / "relay"
-    is_quoted: bool
-
-    @classmethod
-    def of(cls, a: Attribution) -> Report:
-        return cls(
-            cue=a.cue,
-            cue_token=a.cue_token,
-            ratio=a.ratio,
-            source=a.source,
-            source_head=a.source_head,
-            content=tuple(a.content),
-            content_tokens=a.content_tokens,
-            kind=str(a.form),
-            is_quoted=a.is_quoted,
-        )
-
-
-def reports(doc: Doc) -> list[Report]:
-    """The reports that make claims: quoted attributions, unquoted ones whose cue is a report verb (ratio
-    >= REPORT_RATIO), claim nouns with their clause, relayed reports. An inverted report whose cue hangs
-    from another kept cue ('He said: "we will respond"', 'He said Russia had issued ...') is the inner verb
-    of that report, not a report of its own."""
-    found = [Report.of(a) for a in find_attributions(doc) if a.is_quoted or a.ratio >= REPORT_RATIO]
-    found += claim_nouns(doc, found)
-    found += relayed(doc, found)
-    cues = {r.cue_token for r in found}
-    return [r for r in found if not (r.kind == "inverted" and doc[r.cue_token].head.i in cues)]
-
-
-# Nouns that name a claim and take a that-clause: "Russia's claim that ...", "his warning that ...".
-CLAIM_NOUN_CUES = lexicon(
-    "claim assertion allegation accusation demand warning promise pledge insistence prediction denial "
-    "argument contention suggestion belief view statement announcement admission threat"
-)
-
-
-def claim_nouns(doc: Doc, found: list[Report]) -> list[Report]:
-    """'Mr Putin's demand that Ukraine should pull back': a claim noun (CLAIM_NOUN_CUES) whose clause opens
-    with "that" (not a relative "that" standing for the noun); the possessor is the source."""
-    cues = {r.cue_token for r in found}
-    out = []
-    for noun in doc:
-        if noun.i in cues or noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUN_CUES:
-            continue
-        clause = next(
-            (
-                c
-                for c in noun.children
-                if c.dep_ in ("acl", "ccomp", "appos")
-                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-            ),
-            None,
-        )
-        if clause is not None:
-            source = next((c for c in noun.children if c.dep_ == "poss"), None)
-            out.append(_report(doc, noun, source, {t.i for t in clause.subtree}, "noun"))
-    return [r for r in out if r.content]
-
-
-def relayed(doc: Doc, found: list[Report]) -> list[Report]:
-    """'He reaffirmed [Mr Putin's demand that ...]': a report verb whose direct object is a claim noun with
-    its clause relays that claim; the relaying claim's content is the whole object phrase, so the noun's
-    own claim nests inside it."""
-    cue_lexicon = default_lexicon()
-    cues = {r.cue_token for r in found}
-    out = []
-    for r in found:
-        noun = doc[r.cue_token]
-        verb = noun.head
-        if r.kind != "noun" or noun.dep_ != "dobj" or verb.i in cues or verb.pos_ != "VERB":
-            continue
-        if cue_lexicon.ratio(verb) >= REPORT_RATIO:
-            out.append(_report(doc, verb, subject_of(verb), {t.i for t in noun.subtree}, "relay"))
-            cues.add(verb.i)
-    return [r for r in out if r.content]
-
-
-def _report(doc: Doc, cue: Token, source: Token | None, content: set[int], kind: str) -> Report:
-    src = {t.i for t in source.subtree} - content - {cue.i} if source is not None else set()
-    spans = runs(doc, content)
-    return Report(
-        cue=(cue.idx, cue.idx + len(cue)),
-        cue_token=cue.i,
-        ratio=default_lexicon().ratio(cue),
-        source=(doc[min(src)].idx, doc[max(src)].idx + len(doc[max(src)])) if src else None,
-        source_head=source.i if source is not None else None,
-        content=tuple(spans),
-        content_tokens=frozenset(content),
-        kind=kind,
-        is_quoted=any(ch in QUOTE_MARKS for a, b in spans for ch in text_of(doc)[a:b]),
-    )
+def reports(doc: Doc) -> list[Attribution]:
+    """The speech acts that make claims (`attribution.speech_acts`): quoted ones, unquoted ones whose cue
+    is a report verb (ratio >= REPORT_RATIO), claim nouns with their clause and relayed claims. An
+    inverted report whose cue hangs from another kept cue ('He said: "we will respond"', 'He said Russia
+    had issued ...') is the inner verb of that report, not a report of its own."""
+    found = [
+        a for a in speech_acts(doc) if a.is_quoted or a.ratio >= REPORT_RATIO or a.form in ("noun", "relay")
+    ]
+    cues = {a.cue_token for a in found}
+    return [a for a in found if not (a.form == "inverted" and doc[a.cue_token].head.i in cues)]
 
 
 def _paragraph_number(text: str) -> Callable[[int], int]:

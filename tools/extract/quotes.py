@@ -66,9 +66,9 @@ from .attribution import (
     CharSpan,
     according_to,
     default_lexicon,
-    find_attributions,
     has_subject,
     runs,
+    speech_acts,
     subject_of,
 )
 from .resolve import FIRST_PERSON, PRONOUNS, Act, Resolved, Resolver
@@ -282,7 +282,7 @@ class _Context:
         self.paragraphs = paragraphs_of(self.text)
         self.para_starts = [p.start for p in self.paragraphs]
         self.lexicon = default_lexicon()
-        self.attributions = find_attributions(doc, self.lexicon)
+        self.attributions = speech_acts(doc)
         self.by_cue = {a.cue_token: a for a in self.attributions}
         self.starts = [t.idx for t in doc]
         self.entities = entities
