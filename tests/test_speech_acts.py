@@ -215,3 +215,15 @@ def test_a_shared_surname_is_the_person_named_last_before_it(analyse):
     )
     entities, quotes, _c = analyse(text)
     assert quote_with(quotes, "stay vigilant").speaker.name == "Jeh Johnson"
+
+
+def test_paragraphs_of_one_quotation_run_together_stay_one_speakers_quote(analyse):
+    text = (
+        "Michael Howard was asked about his parents.\n\n"
+        'He replies: "What is the inference of that? "That you cannot have a view on immigration? '
+        '"That seems to me an absolutely extraordinary proposition."'
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "extraordinary proposition")
+    assert q.speaker.name == "Michael Howard"
+    assert "inference of that" in q.text  # one quotation, three fragments

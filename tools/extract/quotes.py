@@ -11,7 +11,9 @@ Rules, in the order they apply (offsets are into doc.text; a paragraph is a line
    headline-like first paragraph (no final full stop), where headlines put speech in them. Link lines
    ("Read more: ...") are skipped. Never fatal: an opening mark left open runs to the end of its paragraph
    (a missing closing mark, or a quotation going on in the next paragraph) -- unless other marks paired
-   inside it, then it alone is dropped as malformed; a stray closing mark is ignored.
+   inside it, then it alone is dropped as malformed; a stray closing mark is ignored. An opening mark
+   after a sentence end inside an open quotation ('He replies: "What is it? "That if ...', paragraphs of
+   one quotation run together) ends the open span and begins the next.
 2. Shape. A span is direct-shaped when it starts its sentence, follows a colon, or follows a comma (or a
    reporting verb) with a cue before it and begins with a capital; and when it ends with punctuation
    inside the marks, is followed by punctuation or the paragraph end, or by a cue (`"..." he said`).
@@ -248,6 +250,15 @@ def _pair(text: str, marks: list[tuple[int, int, str]], para: Paragraph, single:
             if side != "close":
                 stack.append((offset, length))
             continue  # a stray closing mark
+        if side == "open" and len(stack) == 1 and not inner and text[:offset].rstrip()[-1:] in _SENT_END:
+            # 'He replies: "What is it? "That if ...': paragraphs of one quotation run together, each
+            # reopened and none closed -- the open one ends here and the next begins
+            open_at, open_len = stack.pop()
+            end = len(text[:offset].rstrip())
+            if text[open_at + open_len : end].strip():
+                out.append(MarkSpan(open_at + open_len, end, open_at, None, para.index, single))
+            stack.append((offset, length))
+            continue
         if side == "open":
             stack.append((offset, length))
             continue
