@@ -49,7 +49,8 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    people (a nameparser title, or an ending such as -er, -or, -ist, -ent, -man). These noun phrases and
    the appositions themselves are mentions with kind="role".
 8. Names spaCy missed in a speaker's place: a run of two or three capitalised proper nouns that is the
-   subject of a reporting verb is a PERSON name. Mentions that spaCy missed: another case-exact, token-aligned occurrence of a name or alias already
+   subject of a reporting verb is a PERSON name; so is one such word alone ("Doctor said"), with an
+   earlier "First Word" the article names it by ("Ken Doctor"). Mentions that spaCy missed: another case-exact, token-aligned occurrence of a name or alias already
    found, not inside another entity span and not followed by another proper noun, is a mention too.
 9. Salience: name and alias mentions count 1, demonyms and roles 0.5, plus up to 2 for an early first
    mention and 3 when the headline names the entity (the title is used for nothing else).
@@ -354,6 +355,26 @@ def _missed_speakers(doc: Doc, pieces: list[_Piece]) -> list[_Piece]:
             continue
         run = sorted([head, *(c for c in head.children if c.dep_ in ("compound", "flat"))], key=lambda t: t.i)
         ids = [t.i for t in run]
+        if len(run) == 1 and head.is_title and head.is_alpha and not head.ent_type_:
+            # a surname alone ("Doctor said"): the person, and an earlier full name ending in it
+            full = next(
+                (
+                    t
+                    for t in doc[: head.i]
+                    if t.text == head.text
+                    and t.i > 0
+                    and doc[t.i - 1].pos_ == "PROPN"
+                    and doc[t.i - 1].is_title
+                    and not covered & {t.i - 1, t.i}
+                ),
+                None,
+            )
+            if full is not None:
+                out.append(_Piece(full.i - 1, full.i + 1, "PERSON", mention_start=full.i - 1))
+                covered.update((full.i - 1, full.i))
+            out.append(_Piece(head.i, head.i + 1, "PERSON", mention_start=head.i))
+            covered.add(head.i)
+            continue
         if not 2 <= len(run) <= 3 or ids != list(range(ids[0], ids[-1] + 1)):
             continue
         if all(t.pos_ == "PROPN" and t.is_title and t.is_alpha and not t.ent_type_ for t in run):
