@@ -23,7 +23,8 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    places.
 5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
    "the campaign", "the party") is the most recent organisation named before it whose name holds the
-   noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS); "the 56-year-old" is the one
+   noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS), else the last organisation
+   in subject position in this or the previous paragraph; "the 56-year-old" is the one
    person whose age the article gives as 56 ("Smith, 56," / "56-year-old Smith"); a singular "the +
    person noun" left unlinked ("the Republican nominee") is the person named for the first time in the
    next act of the same or next paragraph (cataphoric: "Russia's top diplomat said ... Sergei Lavrov
@@ -370,20 +371,23 @@ class Resolver:
 
     def _organisation_before(self, at: int, noun: str) -> Entity | None:
         """The last organisation named before `at` whose name holds the noun ("the campaign" -> "Clinton
-        campaign", "the party" -> "Labour Party")."""
+        campaign", "the party" -> "Labour Party"), else the last one in subject position in this or the
+        previous paragraph ("GateHouse said ... The company added")."""
         here = self.paragraph(at)
-        found = None
-        for start, _end, _kind, entity in self.mentions:
+        found = subject = None
+        for start, end, _kind, entity in self.mentions:
             if start >= at:
                 break
-            if (
-                entity.type == "ORG"
-                and noun in entity.name.lower().split()
-                and here - self.paragraph(start) <= ANTECEDENT_PARAGRAPHS
-                and not self.in_quote(start)
-            ):
+            if entity.type != "ORG" or here - self.paragraph(start) > ANTECEDENT_PARAGRAPHS or self.in_quote(start):
+                continue
+            if noun in entity.name.lower().split():
                 found = entity
-        return found
+            head = self.token_at(start)
+            while head is not None and head.head.i != head.i and start <= head.head.idx < end:
+                head = head.head
+            if head is not None and head.dep_ in ("nsubj", "nsubjpass") and here - self.paragraph(start) <= 1:
+                subject = entity
+        return found or subject
 
     def _by_id(self, entity_id: str) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)
