@@ -227,3 +227,11 @@ def test_paragraphs_of_one_quotation_run_together_stay_one_speakers_quote(analys
     q = quote_with(quotes, "extraordinary proposition")
     assert q.speaker.name == "Michael Howard"
     assert "inference of that" in q.text  # one quotation, three fragments
+
+
+def test_a_noun_phrase_frame_is_reported_speech(analyse):
+    text = "Donald Trump has called climate change a hoax perpetrated by China."
+    _e, quotes, claims = analyse(text)
+    q = quote_with(quotes, "climate change a hoax")
+    assert q.kind == "indirect" and q.speaker.name == "Donald Trump"
+    assert claim_with(claims, "climate change a hoax").claimant.name == "Donald Trump"

@@ -313,6 +313,8 @@ def _object_frame(cue: Token) -> set[int] | None:
     kids = list(cue.children)
     dobj = [c for c in kids if c.dep_ == "dobj"]
     pred = [c for c in kids if c.dep_ in ("oprd", "xcomp") or (c.dep_ == "ccomp" and c.pos_ != "VERB")]
+    # "called climate change a hoax", parsed with "hoax" hung from the object
+    pred += [g for d in dobj for g in d.children if g.dep_ in ("dobj", "attr", "oprd", "appos") and g.i > d.i]
     framed = [c for c in kids if c.dep_ == "prep" and c.lower_ in preps and any(g.dep_ == "pobj" or g.dep_ == "pcomp" for g in c.children)]
     if framed:
         parts = dobj + framed

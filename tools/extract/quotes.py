@@ -41,7 +41,8 @@ Rules, in the order they apply (offsets are into doc.text; a paragraph is a line
    fragments are the whole reported clause and `quoted` lists the words in marks. Without either it is a
    scare quote, nickname or title: dropped.
 6. Indirect quotes. Attributions with no quotation marks whose cue is a reporting verb (ratio >=
-   REPORT_RATIO) with a clause, infinitive, inverted or "according to" content, outside every quotation;
+   REPORT_RATIO) with a clause, infinitive, inverted, "according to" or noun-phrase frame content
+   ("accused X of Y", "called X a hoax"), outside every quotation;
    inside a quotation only when their source is first person ("As I said, ...").
 7. Speakers. The source is the cue's subject;
    without one outside the quotation, the nominal right after a cue that directly follows the quotation
@@ -867,7 +868,7 @@ def _indirect_units(ctx: _Context, units: list[_Unit]) -> list[_Unit]:
         if (
             att.is_quoted
             or att.ratio < REPORT_RATIO
-            or att.form not in ("ccomp", "xcomp", "inverted", "according")
+            or att.form not in ("ccomp", "xcomp", "inverted", "according", "object")
         ):
             continue
         a, b = att.content_span
