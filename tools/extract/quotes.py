@@ -74,6 +74,7 @@ from .attribution import (
     speech_acts,
     subject_of,
 )
+from .positions import Positions
 from .resolve import FIRST_PERSON, PRONOUNS, Act, Resolved, Resolver
 
 if TYPE_CHECKING:
@@ -287,32 +288,21 @@ def _pair(text: str, marks: list[tuple[int, int, str]], para: Paragraph, single:
 # -- per-document lookups --------------------------------------------------------------------------
 
 
-class _Context:
+class _Context(Positions):
     def __init__(self, doc: Doc, entities: list[Entity]) -> None:
-        self.doc = doc
+        super().__init__(doc)
         self.text = doc.text
         self.paragraphs = paragraphs_of(self.text)
         self.para_starts = [p.start for p in self.paragraphs]
         self.lexicon = default_lexicon()
         self.attributions = speech_acts(doc)
         self.by_cue = {a.cue_token: a for a in self.attributions}
-        self.starts = [t.idx for t in doc]
         self.entities = entities
         self.spans: list[MarkSpan] = []
-        self.quoted: list[CharSpan] = []
 
     def set_spans(self, spans: list[MarkSpan]) -> None:
         self.spans = spans
-        self.quoted = sorted(s.outer for s in spans)
-        self._quoted_starts = [a for a, _ in self.quoted]
-
-    def in_quote(self, offset: int) -> bool:
-        i = bisect.bisect_right(self._quoted_starts, offset) - 1
-        return i >= 0 and offset < self.quoted[i][1]
-
-    def token_at(self, offset: int) -> Token | None:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return self.doc[i] if 0 <= i < len(self.doc) else None
+        self.set_quoted([s.outer for s in spans])
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         i = bisect.bisect_left(self.starts, start)

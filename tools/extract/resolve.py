@@ -46,6 +46,7 @@ from ..models import Entity, Resolution
 from .attribution import DOCUMENTS
 from .entities import Role, apposition_role, person_noun, prefix_role, role_fits
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
+from .positions import Positions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -187,31 +188,20 @@ def _name_parts(head: Token) -> list[Token]:
     return out
 
 
-class Resolver:
+class Resolver(Positions):
     def __init__(self, doc: Doc, entities: list[Entity], quoted: list[CharSpan]) -> None:
-        self.doc = doc
+        super().__init__(doc, quoted)
         self.text = doc.text
         self.entities = entities
         self.mentions = sorted(
             ((m.start, m.end, m.kind, e) for e in entities for m in (e.mentions or [])), key=lambda x: x[0]
         )
-        self.quoted = sorted(quoted)
-        self._quoted_starts = [a for a, _ in self.quoted]
-        self.starts = [t.idx for t in doc]
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", self.text)]
         self._genders: dict[str, Gender | None] = {}
         self._titles: dict[str, list[Role]] = {}
         self._ages = self._ages_given()
 
     # -- positions ---------------------------------------------------------------------------------
-
-    def in_quote(self, offset: int) -> bool:
-        i = bisect.bisect_right(self._quoted_starts, offset) - 1
-        return i >= 0 and offset < self.quoted[i][1]
-
-    def token_at(self, offset: int) -> Token | None:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return self.doc[i] if 0 <= i < len(self.doc) else None
 
     def paragraph(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, offset) - 1)

@@ -1,0 +1,32 @@
+"""Offsets of a parsed article: which token is at a character offset, and whether an offset lies inside
+quotation marks. Shared by the quote finder and the resolver."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+CharSpan = tuple[int, int]
+
+
+class Positions:
+    def __init__(self, doc: Doc, quoted: list[CharSpan] | None = None) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.set_quoted(quoted or [])
+
+    def set_quoted(self, quoted: list[CharSpan]) -> None:
+        """The spans inside quotation marks (marks included)."""
+        self.quoted = sorted(quoted)
+        self._quoted_starts = [a for a, _ in self.quoted]
+
+    def in_quote(self, offset: int) -> bool:
+        i = bisect.bisect_right(self._quoted_starts, offset) - 1
+        return i >= 0 and offset < self.quoted[i][1]
+
+    def token_at(self, offset: int) -> Token | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.doc[i] if 0 <= i < len(self.doc) else None
