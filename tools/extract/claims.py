@@ -488,6 +488,7 @@ REPLY_LEMMAS = frozenset({"respond", "reply", "retort", "counter", "answer", "re
 REBUTTAL_LEMMAS = frozenset({"retort", "counter", "rebut"})  # replies that dispute what they answer
 NEGATIONS = frozenset({"not", "n't", "never", "no", "nothing", "neither", "nor"})
 CONTRADICTION_SHARE = 0.6
+CONTRADICTION_WINDOW = 60  # claims compared on either side (keeps a huge article linear)
 REPLY_WITH_BACK = frozenset({"hit", "fire", "push", "strike"})  # only as 'hit back', 'fired back'
 
 
@@ -944,8 +945,8 @@ def _link_contradictions(doc: Doc, drafts: list[_Draft]) -> None:
     words = {n: _draft_words(doc, drafts[n]) for n in attributed}
     negated = {n: _negated(doc, drafts[n]) for n in attributed}
     subjects = {n: _subject_word(doc, drafts[n]) for n in attributed}
-    for b in attributed:
-        for a in attributed:
+    for k, b in enumerate(attributed):
+        for a in attributed[max(0, k - CONTRADICTION_WINDOW) : k + CONTRADICTION_WINDOW]:
             da, db = drafts[a], drafts[b]
             if da.start >= db.start or negated[a] == negated[b] or _same_claimant(da.claimant, db.claimant):
                 continue
