@@ -235,3 +235,13 @@ def test_a_noun_phrase_frame_is_reported_speech(analyse):
     q = quote_with(quotes, "climate change a hoax")
     assert q.kind == "indirect" and q.speaker.name == "Donald Trump"
     assert claim_with(claims, "climate change a hoax").claimant.name == "Donald Trump"
+
+
+def test_critics_dispute_the_claim_before_them(analyse):
+    text = (
+        "The minister, Anna Berg, said the new law would protect patients.\n\n"
+        "But critics say the law could allow doctors to end lives."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "protect patients")
+    assert [d.by.name for d in claim.disputed_by] == ["critics"]

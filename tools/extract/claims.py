@@ -32,6 +32,8 @@ Built on `attribution.find_attributions` (cue, source and content spans) and `qu
 - replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
   claim of another claimant within DISPUTE_WINDOW sentences; a rebuttal ("retorted", "countered", "hit
   back") also disputes it.
+- critics: a claim of a group named for opposing ("critics say", "opponents argue", CRITIC_NOUNS)
+  disputes the latest earlier claim of someone else within DISPUTE_WINDOW sentences.
 - contradictions: a claim that restates an earlier claim of another claimant (the same subject noun and
   CONTRADICTION_SHARE of the content words) with the negation turned disputes it.
 - nesting: a claim whose cue lies inside another claim's content gets the smallest such claim as
@@ -488,6 +490,7 @@ REPLY_LEMMAS = frozenset({"respond", "reply", "retort", "counter", "answer", "re
 REBUTTAL_LEMMAS = frozenset({"retort", "counter", "rebut"})  # replies that dispute what they answer
 NEGATIONS = frozenset({"not", "n't", "never", "no", "nothing", "neither", "nor"})
 CONTRADICTION_SHARE = 0.6
+CRITIC_NOUNS = frozenset({"critic", "opponent", "sceptic", "skeptic", "detractor", "naysayer"})
 CONTRADICTION_WINDOW = 60  # claims compared on either side (keeps a huge article linear)
 REPLY_WITH_BACK = frozenset({"hit", "fire", "push", "strike"})  # only as 'hit back', 'fired back'
 
@@ -915,6 +918,31 @@ def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
                 _mark_disputed(drafts, target, drafts.index(d), d.cue)
 
 
+def _link_critics(doc: Doc, drafts: list[_Draft]) -> None:
+    """'Critics say ...', 'opponents argue ...': a claim of a group named for opposing (CRITIC_NOUNS)
+    disputes the latest earlier claim of someone else within DISPUTE_WINDOW sentences."""
+    sent_no = _sentence_number(doc)
+    for n, d in enumerate(drafts):
+        mention = d.claimant.mention
+        if d.cue is None or mention is None or d.disputes:
+            continue
+        head = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if head is None or not len(head) or head.root.lemma_.lower() not in CRITIC_NOUNS:
+            continue
+        here = sent_no(d.cue[0])
+        earlier = [
+            m
+            for m, o in enumerate(drafts)
+            if m != n
+            and o.attributed
+            and o.end <= min(d.start, d.cue[0])
+            and here - DISPUTE_WINDOW <= sent_no(o.start)
+            and not _same_claimant(o.claimant, d.claimant)
+        ]
+        if earlier:
+            _mark_disputed(drafts, max(earlier, key=lambda m: drafts[m].end), n, d.cue)
+
+
 def _is_rebuttal(cue: Token) -> bool:
     """A reply that contests: "retorted", "countered", "rebutted", "hit back" (not "responded")."""
     return cue.lemma_.lower() in REBUTTAL_LEMMAS or (
@@ -1023,6 +1051,7 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     drafts.sort(key=lambda d: (d.sentence[0], d.start, d.cue[0] if d.cue else -1))
     _link_disputes(doc, drafts, disputes, who)
     _link_replies(doc, drafts)
+    _link_critics(doc, drafts)
     _link_contradictions(doc, drafts)
     _link_nesting(drafts)
     order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
