@@ -245,3 +245,13 @@ def test_critics_dispute_the_claim_before_them(analyse):
     _e, _q, claims = analyse(text)
     claim = claim_with(claims, "protect patients")
     assert [d.by.name for d in claim.disputed_by] == ["critics"]
+
+
+def test_an_accusation_of_lying_disputes_the_accused_claim(analyse):
+    text = (
+        "Labour said the Tory tax plans would cost £35bn.\n\n"
+        "Michael Howard accused Labour of lying about the figures."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "would cost")
+    assert [d.by.name for d in claim.disputed_by] == ["Michael Howard"]

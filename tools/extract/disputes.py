@@ -26,6 +26,8 @@ at; claims.py links each one to the claim it answers. The forms, each a general 
 4. A verdict on a claim: a claim noun (VERDICT_NOUNS) with a determiner or owner as the subject of a reported clause
    ("Mr Blair said the claims were 'reheated'", "said a claim by Peter Hain ... shows Labour is
    rattled"), unless the verdict confirms it (CONFIRMING_WORDS: true, accurate, fair...).
+5. An accusation of untruth: "accused Labour of lying", "accused him of misleading voters" (LYING_WORDS):
+   the accused's claim is disputed.
 A demand-like claim noun carries its infinitive as the proposition ("rejected the call to open up the
 books").
 """
@@ -66,6 +68,9 @@ FALSITY_WORDS = _words(
     "erroneous distortion falsehood smear myth hogwash laughable preposterous"
 )
 EVIDENCE_NOUNS = _words("evidence proof sign indication basis")
+LYING_WORDS = _words(
+    "lie lying mislead misleading distort distortion fabricate exaggerate misrepresent smear scaremonger"
+)
 CONFIRMING_WORDS = _words(
     "true accurate correct right fair valid justified credible confirm prove accept agree plausible reasonable"
 )
@@ -165,6 +170,20 @@ def disputer_of(verb: Token) -> Token | None:
         else:
             break
     return None
+
+
+def _accusation(token: Token) -> DisputeExpr | None:
+    """'accused Labour of lying', 'accused him of misleading voters': whoever is accused of untruth has
+    their claim disputed (the accused is the owner, the accuser the disputer)."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in ("accuse", "charge"):
+        return None
+    accused = next((c for c in token.children if c.dep_ == "dobj"), None)
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if accused is None or of is None:
+        return None
+    if not any(t.lemma_.lower() in LYING_WORDS for t in of.subtree):
+        return None
+    return DisputeExpr(token, token.idx + len(token), disputer_of(token), None, accused, frozenset())
 
 
 def _verdict(token: Token) -> DisputeExpr | None:
@@ -304,6 +323,7 @@ def find_disputes(doc: Doc) -> list[DisputeExpr]:
             or _falsity(token)
             or _no_evidence(token)
             or _verdict(token)
+            or _accusation(token)
         )
         if found is None:
             continue
@@ -311,5 +331,7 @@ def find_disputes(doc: Doc) -> list[DisputeExpr]:
             x.pointer is not None and x.pointer.i == found.pointer.i for x in out
         ):
             continue  # "dismissed them as nonsense": one dispute
+        if any(x.cue.i in {a.i for a in found.cue.ancestors} for x in out):
+            continue  # "accused Labour of lying about the figures": the outer expression says it
         out.append(found)
     return out
