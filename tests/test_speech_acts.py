@@ -255,3 +255,14 @@ def test_an_accusation_of_lying_disputes_the_accused_claim(analyse):
     _e, _q, claims = analyse(text)
     claim = claim_with(claims, "would cost")
     assert [d.by.name for d in claim.disputed_by] == ["Michael Howard"]
+
+
+def test_a_person_of_a_named_person_is_nobody_the_article_names_nearby(analyse):
+    text = (
+        "Tim Morrison testified on Tuesday.\n\n"
+        "Morrison's lawyer said the question was outside the scope of his testimony.\n\n"
+        "Steve Castor asked about the call."
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "outside the scope")
+    assert q.speaker.entity_id is None and q.speaker.name == "Morrison's lawyer"

@@ -28,8 +28,9 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    person whose age the article gives as 56 ("Smith, 56," / "56-year-old Smith"); a singular "the +
    person noun" left unlinked ("the Republican nominee") is the person named for the first time in the
    next act of the same or next paragraph (cataphoric: "Russia's top diplomat said ... Sergei Lavrov
-   argued"), else the last person in subject or speaker position in this or the previous paragraph
-   (anaphoric), else the named person of that next act -- never a person the article gives another office of that name ("Former welfare minister
+   argued"), else (without a possessor: "Morrison's lawyer" is someone new) the last person in subject or
+   speaker position in this or the previous paragraph (anaphoric), else the named person of that next
+   act -- never a person the article gives another office of that name ("Former welfare minister
    Frank Field" is not "the prime minister").
 6. A plural phrase ("some economists", "officials") is never one person. Everything else: unresolved.
 """
@@ -521,6 +522,8 @@ class Resolver(Positions):
         assert src is not None
         if src.pos_ != "NOUN" or src.tag_ != "NN" or src.lower_ in PRONOUNS or not person_noun(src):
             return None
+        if src.lemma_.lower() in ORG_NOUNS:
+            return None  # "the government" is no person
         if not any(
             (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
             for c in src.children
@@ -539,7 +542,11 @@ class Resolver(Positions):
         if after is not None and min(m.start for m in after.mentions or []) > src.idx:
             # a description before a name the article has not used yet introduces that person
             return Resolved(after, "role", f"'{src.text}' is introduced by name in the next statement", act.span)
-        before = self._person_before(src.idx, speakers, here - 1)
+        owners = [c for c in src.children if c.dep_ == "poss"]
+        if any((found := self.linked(c)) is not None and found[0].type in PERSON_TYPES for c in owners):
+            return None  # "Morrison's lawyer": someone of Morrison's, whom the article does not name here
+        owned = bool(owners)  # "Russia's top diplomat" may be introduced next, never by the last subject
+        before = None if owned else self._person_before(src.idx, speakers, here - 1)
         if before is not None and not self._conflicts(role, before[0]):
             return Resolved(before[0], "role", f"'{src.text}': {before[1]}", act.span)
         if after is not None:
