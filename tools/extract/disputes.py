@@ -29,7 +29,8 @@ at; claims.py links each one to the claim it answers. The forms, each a general 
 5. An accusation of untruth: "accused Labour of lying", "accused him of misleading voters" (LYING_WORDS):
    the accused's claim is disputed.
 A demand-like claim noun carries its infinitive as the proposition ("rejected the call to open up the
-books").
+books"), a claim noun with no clause its complement ("accusations of anti-Semitism, claims denied by
+Labour").
 """
 
 from __future__ import annotations
@@ -139,6 +140,34 @@ def _clause_of(noun: Token) -> frozenset[int]:
     return frozenset()
 
 
+def _complement_of(noun: Token) -> frozenset[int]:
+    """What a claim noun with no clause is about, read as its claim: 'accusations of anti-Semitism',
+    also through an apposition ('accusations of anti-Semitism, claims denied by Labour')."""
+    doc = noun.doc
+    comma = noun.i > 0 and doc[noun.i - 1].text == ","  # "accusations of X, claims denied by Y"
+    before = (
+        next(
+            (
+                doc[j]
+                for j in range(noun.i - 2, max(noun.sent.start, noun.i - 10) - 1, -1)
+                if doc[j].dep_ == "dobj"
+            ),
+            None,
+        )
+        if comma
+        else None
+    )
+    for holder in (noun, noun.head if noun.dep_ == "appos" else None, before):
+        if holder is None or holder.pos_ != "NOUN" or holder.lemma_.lower() not in CLAIM_NOUNS:
+            continue
+        of = next(
+            (c for c in holder.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "over")), None
+        )
+        if of is not None and any(g.dep_ == "pobj" for g in of.children):
+            return frozenset([holder.i, *(t.i for t in of.subtree)])
+    return frozenset()
+
+
 def _infinitive_of(noun: Token) -> frozenset[int]:
     """The infinitive a demand-like claim noun carries ("the call to open up the books")."""
     for child in noun.children:
@@ -228,7 +257,7 @@ def _verb_dispute(token: Token) -> DisputeExpr | None:
         objects.append(token.head)  # "claims denied by Labour"
     for obj in objects:
         if is_claim_pointer(obj):
-            clause = _clause_of(obj) or _infinitive_of(obj)
+            clause = _clause_of(obj) or _infinitive_of(obj) or _complement_of(obj)
             return DisputeExpr(token, token.idx + len(token), disputer, obj, owner_of(obj), clause)
     clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
     if (
