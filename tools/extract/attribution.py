@@ -74,6 +74,11 @@ DOCUMENTS = frozenset(
 )  # fmt: skip
 
 
+def lexicon(words: str) -> frozenset[str]:
+    """A word list written as one space-separated string."""
+    return frozenset(words.split())
+
+
 # -- the lexicon -----------------------------------------------------------------------------------
 
 

@@ -70,6 +70,7 @@ from .attribution import (
     QUOTE_MARKS,
     REPORT_RATIO,
     Attribution,
+    lexicon,
     runs,
     speech_acts,
 )
@@ -97,11 +98,6 @@ def text_of(doc: Doc) -> str:
     if not isinstance(text, str):
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
-
-
-def lexicon(words: str) -> frozenset[str]:
-    """A word list written as one space-separated string."""
-    return frozenset(words.split())
 
 
 # -- stance ---------------------------------------------------------------------------------------

@@ -38,45 +38,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .attribution import lexicon
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 CharSpan = tuple[int, int]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-DISPUTE_LEMMAS = _words("dispute deny reject contest doubt refute rebut contradict dismiss disagree debunk")
+DISPUTE_LEMMAS = lexicon("dispute deny reject contest doubt refute rebut contradict dismiss disagree debunk")
 # Verbs that dispute only what they take as object ("questioned the claim", "mocked the complaint"; not
 # "questioned whether ...", "criticised the plan").
-POINTER_LEMMAS = _words("question challenge mock ridicule deride scoff criticise criticize slam lie")
-BACK_LEMMAS = _words("hit fire push strike")  # only with "back": "hit back at"
+POINTER_LEMMAS = lexicon("question challenge mock ridicule deride scoff criticise criticize slam lie")
+BACK_LEMMAS = lexicon("hit fire push strike")  # only with "back": "hit back at"
 # Noun + preposition after a light verb: "cast doubt on", "take issue with", "pour cold water on".
 DISPUTE_NOUNS = {"doubt": "on", "issue": "with", "water": "on", "question": "into"}
-ANAPHORS = _words("this that these those it them they")
+ANAPHORS = lexicon("this that these those it them they")
 # Nouns that name a claim (what a dispute can point at).
-CLAIM_NOUNS = _words(
+CLAIM_NOUNS = lexicon(
     "claim assertion suggestion idea account argument statement allegation accusation charge view notion "
     "characterization characterisation figure estimate report version theory narrative contention "
     "assessment speculation rumour rumor criticism story premise comment remark call demand request warning "
     "prediction promise charge jibe"
 )
-FALSITY_WORDS = _words(
+FALSITY_WORDS = lexicon(
     "false untrue wrong baseless nonsense rubbish inaccurate incorrect misleading lie lies ridiculous "
     "absurd unfounded groundless fabricated fiction fantasy fabrication garbage drivel bogus mistaken "
     "erroneous distortion falsehood smear myth hogwash laughable preposterous"
 )
-EVIDENCE_NOUNS = _words("evidence proof sign indication basis")
-LYING_WORDS = _words(
+EVIDENCE_NOUNS = lexicon("evidence proof sign indication basis")
+LYING_WORDS = lexicon(
     "lie lying mislead misleading distort distortion fabricate exaggerate misrepresent smear scaremonger"
 )
-CONFIRMING_WORDS = _words(
+CONFIRMING_WORDS = lexicon(
     "true accurate correct right fair valid justified credible confirm prove accept agree plausible reasonable"
 )
 # The claim nouns a verdict is passed on (not "the figures", "the call", which are things as well as claims).
-VERDICT_NOUNS = _words("claim allegation accusation suggestion charge rumour rumor speculation assertion")
+VERDICT_NOUNS = lexicon("claim allegation accusation suggestion charge rumour rumor speculation assertion")
 
 
 @dataclass(frozen=True)

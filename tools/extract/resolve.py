@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Entity, Resolution
-from .attribution import DOCUMENTS
+from .attribution import DOCUMENTS, lexicon
 from .entities import Role, apposition_role, person_noun, prefix_role, role_fits
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 from .positions import Positions
@@ -64,79 +64,17 @@ GROUP_TYPES = ("ORG", "GPE", "NORP")
 IT_TYPES = ("ORG", "GPE")
 # People who speak for the organisation named in their phrase ("a Home Office spokeswoman", "Labour
 # campaign chiefs", "government sources", "police officials").
-SPOKES_NOUNS = frozenset(
-    [
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "representative",
-        "source",
-        "aide",
-        "official",
-        "chief",
-    ]
+SPOKES_NOUNS = lexicon(
+    "spokesman spokeswoman spokesperson spokespeople representative source aide official chief"
 )
 # Nouns that stand for an organisation when the article has just named one ("the company said").
-ORG_NOUNS = frozenset(
-    [
-        "company",
-        "firm",
-        "bank",
-        "group",
-        "party",
-        "government",
-        "ministry",
-        "department",
-        "agency",
-        "council",
-        "union",
-        "campaign",
-        "committee",
-        "organisation",
-        "organization",
-        "association",
-        "board",
-        "club",
-        "team",
-        "airline",
-        "retailer",
-        "network",
-        "channel",
-        "newspaper",
-        "broadcaster",
-        "regulator",
-        "watchdog",
-        "authority",
-        "court",
-        "charity",
-        "university",
-        "college",
-        "school",
-        "hospital",
-        "police",
-        "commission",
-        "office",
-        "administration",
-        "corporation",
-        "business",
-        "giant",
-        "maker",
-        "manufacturer",
-        "operator",
-        "insurer",
-        "lender",
-        "developer",
-        "studio",
-        "publisher",
-        "league",
-        "federation",
-        "trust",
-        "institute",
-        "service",
-        "army",
-        "military",
-    ]
+ORG_NOUNS = lexicon(
+    "company firm bank group party government ministry department agency council union campaign "
+    "committee organisation organization association board club team airline retailer network channel "
+    "newspaper broadcaster regulator watchdog authority court charity university college school "
+    "hospital police commission office administration corporation business giant maker manufacturer "
+    "operator insurer lender developer studio publisher league federation trust institute service "
+    "army military"
 )
 _AGE_AFTER = re.compile(r"^,\s*(\d{1,3})\s*,")
 _AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s*$")
@@ -301,7 +239,9 @@ class Resolver(Positions):
             if c.dep_ == "prep" and c.lower_ in ("by", "from"):
                 holders += [g for g in c.children if g.dep_ == "pobj"]
             if c.dep_ == "acl":  # "filed by X", "issued by X"
-                holders += [p for a in c.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+                holders += [
+                    p for a in c.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"
+                ]
         for holder in holders:
             found = self.linked(holder)
             if found is not None and found[0].type in PERSON_TYPES + GROUP_TYPES:
@@ -369,7 +309,11 @@ class Resolver(Positions):
         for start, end, _kind, entity in self.mentions:
             if start >= at:
                 break
-            if entity.type != "ORG" or here - self.paragraph(start) > ANTECEDENT_PARAGRAPHS or self.in_quote(start):
+            if (
+                entity.type != "ORG"
+                or here - self.paragraph(start) > ANTECEDENT_PARAGRAPHS
+                or self.in_quote(start)
+            ):
                 continue
             if noun in entity.name.lower().split():
                 found = entity
@@ -417,7 +361,9 @@ class Resolver(Positions):
             if act.result is not None and act.result.resolution == "unresolved" and act.source is not None:
                 act.result = self._role(acts, i) or act.result
 
-    def resolve_source(self, source: Token, span: CharSpan, speakers: list[CharSpan] | None = None) -> Resolved:
+    def resolve_source(
+        self, source: Token, span: CharSpan, speakers: list[CharSpan] | None = None
+    ) -> Resolved:
         """One source phrase met outside the speech-act pass (a claim's, a disputer, a claim noun's owner):
         rules 2-6, with `speakers` the source spans of the article's speech acts."""
         act = Act(offset=source.idx, source=source, span=span)
@@ -456,7 +402,9 @@ class Resolver(Positions):
         if word in HE_SHE or word in THEY_IT:
             if speakers is None:
                 speakers = [
-                    o.span for o in acts[:i] if o.result is not None and o.result.entity is not None and o.span
+                    o.span
+                    for o in acts[:i]
+                    if o.result is not None and o.result.entity is not None and o.span
                 ]
             found = self.antecedent(src.idx, word, speakers)
             if found is not None:
@@ -483,7 +431,9 @@ class Resolver(Positions):
         people = [e for e in self.entities if e.type in PERSON_TYPES]
         fits = [e for e in people if e.name.casefold() == label or e.name.casefold().split()[-1] == label]
         if len(fits) == 1:
-            return Resolved(fits[0], "transcript", f"transcript label '{label.upper()}' names {fits[0].name}", span)
+            return Resolved(
+                fits[0], "transcript", f"transcript label '{label.upper()}' names {fits[0].name}", span
+            )
         why = "several people fit" if fits else "no person in the article has that name"
         return Resolved(None, "unresolved", f"transcript label: {why}", span)
 
@@ -534,14 +484,18 @@ class Resolver(Positions):
         )
         role: Role = (src.lemma_.lower(), mods)
         here = self.paragraph(act.offset)
-        speakers = [o.span for o in acts[:i] if o.result is not None and o.result.entity is not None and o.span]
+        speakers = [
+            o.span for o in acts[:i] if o.result is not None and o.result.entity is not None and o.span
+        ]
         later = [o for o in acts[i + 1 :] if o.source is not None and self.paragraph(o.offset) <= here + 1]
         after = self._named_person(later[0]) if later else None
         if after is not None and self._conflicts(role, after):
             after = None
         if after is not None and min(m.start for m in after.mentions or []) > src.idx:
             # a description before a name the article has not used yet introduces that person
-            return Resolved(after, "role", f"'{src.text}' is introduced by name in the next statement", act.span)
+            return Resolved(
+                after, "role", f"'{src.text}' is introduced by name in the next statement", act.span
+            )
         owners = [c for c in src.children if c.dep_ == "poss"]
         if any((found := self.linked(c)) is not None and found[0].type in PERSON_TYPES for c in owners):
             return None  # "Morrison's lawyer": someone of Morrison's, whom the article does not name here
@@ -550,7 +504,9 @@ class Resolver(Positions):
         if before is not None and not self._conflicts(role, before[0]):
             return Resolved(before[0], "role", f"'{src.text}': {before[1]}", act.span)
         if after is not None:
-            return Resolved(after, "role", f"'{src.text}' is named in the next statement: {after.name}", act.span)
+            return Resolved(
+                after, "role", f"'{src.text}' is named in the next statement: {after.name}", act.span
+            )
         return None
 
     def _person_before(self, at: int, speakers: list[CharSpan], first_para: int) -> tuple[Entity, str] | None:
