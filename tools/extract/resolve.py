@@ -20,7 +20,7 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
    the first name's (gender.py), else the article's own he/she use in sentences that name only that
    person; unknown agrees with both. it: the most recent organisation or place; they: organisations, groups,
-   places.
+   places -- unless a plural common noun is subject after it ("MPs said ... they": unresolved).
 5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
    "the campaign", "the party") is the most recent organisation named before it whose name holds the
    noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS), else the last organisation
@@ -113,6 +113,15 @@ class Act:
     continues: Act | None = None
     label: bool = False  # the source is a transcript label ("PENCE", "Q")
     result: Resolved | None = None
+
+
+def _plural_noun(token: Token) -> bool:
+    """A plural common noun, the tagger's or a plural abbreviation it took for a name ("MPs", "CEOs")."""
+    if token.tag_ in ("NNS", "NNPS"):
+        return token.pos_ != "PROPN" or token.text[:-1].isupper()
+    return (
+        token.tag_ == "NNP" and len(token.text) > 2 and token.text.endswith("s") and token.text[:-1].isupper()
+    )
 
 
 def _name_parts(head: Token) -> list[Token]:
@@ -295,10 +304,27 @@ class Resolver(Positions):
         if chosen is None:
             return None
         entity, start = chosen
+        if pronoun in ("they", "them") and self._plural_subject_between(start, at):
+            return None  # "MPs said ... they had been left in the dark": the MPs, whom no entity names
         gender = self.gender(entity) if pronoun in PRONOUN_GENDER else None
         how = "subject or speaker" if best_subject else "mention"
         agree = f", gender {gender}" if gender else ""
         return entity, f"'{pronoun}': last {entity.type} {how} before it, @{start}{agree}"
+
+    def _plural_subject_between(self, start: int, at: int) -> bool:
+        """A plural common noun ("officials", "MPs") in subject position, outside quotation marks, between
+        the two offsets."""
+        first = self.token_at(start)
+        last = self.token_at(at)
+        if first is None or last is None:
+            return False
+        return any(
+            _plural_noun(t)
+            and t.dep_ in ("nsubj", "nsubjpass")
+            and not t.ent_type_
+            and not self.in_quote(t.idx)
+            for t in self.doc[first.i + 1 : last.i]
+        )
 
     def _organisation_before(self, at: int, noun: str) -> Entity | None:
         """The last organisation named before `at` whose name holds the noun ("the campaign" -> "Clinton
