@@ -19,8 +19,7 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
    whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
    the first name's (gender.py), else the article's own he/she use in sentences that name only that
-   person; unknown agrees with both; a one-word PERSON never named in full nor with a title or
-   honorific ("Labour" mistagged) is no antecedent for he/she. it: the most recent organisation or place; they: organisations, groups,
+   person; unknown agrees with both. it: the most recent organisation or place; they: organisations, groups,
    places -- unless a plural common noun is subject after it ("MPs said ... they": unresolved).
 5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
    "the campaign", "the party") is the most recent organisation named before it whose name holds the
@@ -195,11 +194,6 @@ class Resolver(Positions):
             return votes.most_common(1)[0][0]  # type: ignore[return-value]
         return None
 
-    def personlike(self, entity: Entity) -> bool:
-        """A PERSON entity the article treats as a person: a full name, or a mention with a title or
-        honorific (a one-word "Labour" or "Mac" the tagger called a person is not taken for "he")."""
-        return len(entity.name.split()) > 1 or any(len(m.text.split()) > 1 for m in entity.mentions or [])
-
     def agrees(self, pronoun: str, entity: Entity) -> bool:
         want = PRONOUN_GENDER.get(pronoun)
         have = self.gender(entity)
@@ -297,8 +291,6 @@ class Resolver(Positions):
             if start >= at:
                 break
             if end > at or entity.type not in types or not self.agrees(pronoun, entity):
-                continue
-            if pronoun in HE_SHE and not self.personlike(entity):
                 continue
             para = self.paragraph(start)
             if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
