@@ -1,4 +1,4 @@
-"""The hand-read reference set (eval/reference/, 35 articles of ../shared) scored as a user sees it:
+"""The hand-read reference set (eval/reference/, 51 articles of ../shared) scored as a user sees it:
 speakers and claimants by entity, disputes found and linked. Floors sit a little under what the rules
 reach (figures in the closing note of the session that set them); a drop below one fails the build."""
 
@@ -17,20 +17,20 @@ from speakers import evaluate, figures  # noqa: E402
 # split -> figure -> floor (fractions). "tune" is the part rules were chosen on, "held" the part kept aside.
 FLOORS = {
     "tune": {
-        "speaker": 0.79,
-        "pronoun": 0.83,
-        "role": 0.45,
-        "claimant": 0.78,
-        "dispute_recall": 0.14,
+        "speaker": 0.84,
+        "pronoun": 0.87,
+        "role": 0.42,
+        "claimant": 0.80,
+        "dispute_recall": 0.12,
         "dispute_precision": 0.85,
     },
     "held": {
-        "speaker": 0.77,
-        "pronoun": 0.75,
-        "role": 0.45,
-        "claimant": 0.73,
-        "dispute_recall": 0.03,
-        "dispute_precision": 0.70,
+        "speaker": 0.78,
+        "pronoun": 0.77,
+        "role": 0.42,
+        "claimant": 0.75,
+        "dispute_recall": 0.04,
+        "dispute_precision": 0.72,
     },
 }
 
@@ -46,7 +46,7 @@ def scored(request, shared_dir: Path, nlp):
 
 def test_the_reference_set_stays_above_its_floors(scored):
     split, report, found = scored
-    assert report.articles >= 17
+    assert report.articles >= 25
     below = {k: round(found[k], 3) for k, floor in FLOORS[split].items() if found[k] < floor}
     assert not below, f"{split}: below the floor: {below} (floors {FLOORS[split]})"
 
@@ -54,5 +54,5 @@ def test_the_reference_set_stays_above_its_floors(scored):
 def test_seed_rules_hold_on_every_reference_article(scored):
     _split, report, _found = scored
     # every reference quote was looked for, and not-quotes (titles, sign-offs) never get a speaker
-    assert report.quotes["all"].total > 300
+    assert report.quotes["all"].total > 500
     assert report.not_quotes_bad == 0
