@@ -11,7 +11,8 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
 2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
 3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
    "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
-   minister") is "role" (entities.py, rule 7). A modifier never speaks ("the Russian president" is not Russia), except for a
+   minister") is "role" (entities.py, rule 7); a place noun speaks for the place its "of" names ("the
+   city of Phoenix", "the government of Mexico"). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
    spokesman", "a spokeswoman for the company": "role"), and a document for its author or issuer
    ("a court document filed by Dave Aronberg", "Sanders' fundraising email", "a Hillary Clinton ad").
@@ -67,6 +68,8 @@ IT_TYPES = ("ORG", "GPE")
 SPOKES_NOUNS = lexicon(
     "spokesman spokeswoman spokesperson spokespeople representative source aide official chief"
 )
+# Nouns that stand for the place their "of" names ("the city of Phoenix", "the people of Scotland").
+PLACE_NOUNS = lexicon("city state town county province country nation republic kingdom government people")
 # Nouns that stand for an organisation when the article has just named one ("the company said").
 ORG_NOUNS = lexicon(
     "company firm bank group party government ministry department agency council union campaign "
@@ -222,6 +225,14 @@ class Resolver(Positions):
         an apposition names a person or organisation ("a new book, Brown's Britain" is not Britain)."""
         doc = source.doc
         heads = [(source, True)] + [(c, False) for c in source.children if c.dep_ == "appos"]
+        if source.lemma_.lower() in PLACE_NOUNS:  # "the city of Phoenix", "the government of Mexico"
+            heads += [
+                (g, False)
+                for c in source.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj" and g.pos_ == "PROPN"
+            ]
         for head, own in heads:
             parts = [head]
             if head.pos_ == "PROPN" or not own:
@@ -231,7 +242,7 @@ class Resolver(Positions):
             hits = [
                 (not (a <= head.idx < b), abs(a - start), kind, e)
                 for a, b, kind, e in self.mentions
-                if a < end and start < b and (own or e.type in ("PERSON", "ORG"))
+                if a < end and start < b and (own or e.type in ("PERSON", "ORG") or head.dep_ == "pobj")
             ]
             # a mention over the head word itself first ("Labour co-ordinator Alan Milburn"); under a head
             # no mention covers, only a person's name ("Vice President ... Dave Gorab"), never a place
