@@ -266,3 +266,13 @@ def test_a_person_of_a_named_person_is_nobody_the_article_names_nearby(analyse):
     _e, quotes, _c = analyse(text)
     q = quote_with(quotes, "outside the scope")
     assert q.speaker.entity_id is None and q.speaker.name == "Morrison's lawyer"
+
+
+def test_a_contrasting_claim_of_someone_else_disputes_the_one_before(analyse):
+    text = (
+        "Stephanie Grisham said the call with Zelensky was perfectly normal.\n\n"
+        "However, Alexander Vindman told lawmakers that the call was improper."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "perfectly normal")
+    assert [d.by.name for d in claim.disputed_by] == ["Alexander Vindman"]

@@ -34,6 +34,8 @@ Built on `attribution.find_attributions` (cue, source and content spans) and `qu
   back") also disputes it.
 - critics: a claim of a group named for opposing ("critics say", "opponents argue", CRITIC_NOUNS)
   disputes the latest earlier claim of someone else within DISPUTE_WINDOW sentences.
+- contrasts: a claim whose sentence opens with "But", "However" or "Yet" disputes the latest earlier
+  claim of someone else within DISPUTE_WINDOW sentences when the two share a content word.
 - contradictions: a claim that restates an earlier claim of another claimant (the same subject noun and
   CONTRADICTION_SHARE of the content words) with the negation turned disputes it.
 - nesting: a claim whose cue lies inside another claim's content gets the smallest such claim as
@@ -486,6 +488,7 @@ REPLY_LEMMAS = frozenset({"respond", "reply", "retort", "counter", "answer", "re
 REBUTTAL_LEMMAS = frozenset({"retort", "counter", "rebut"})  # replies that dispute what they answer
 NEGATIONS = frozenset({"not", "n't", "never", "no", "nothing", "neither", "nor"})
 CONTRADICTION_SHARE = 0.6
+CONTRAST_WORDS = frozenset({"but", "however", "yet"})
 CRITIC_NOUNS = frozenset({"critic", "opponent", "sceptic", "skeptic", "detractor", "naysayer"})
 CONTRADICTION_WINDOW = 60  # claims compared on either side (keeps a huge article linear)
 REPLY_WITH_BACK = frozenset({"hit", "fire", "push", "strike"})  # only as 'hit back', 'fired back'
@@ -725,10 +728,13 @@ class _Who:
 
 
 def _content_words(doc: Doc, tokens: Iterable[int]) -> set[str]:
+    """Lemmas of the nouns, names, adjectives and numbers (and of the verbs outside spaCy's stop list:
+    "say", "make" carry no topic; "call" as a noun does)."""
     return {
         doc[i].lemma_.lower()
         for i in tokens
-        if doc[i].pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not doc[i].is_stop and doc[i].is_alpha
+        if doc[i].is_alpha
+        and (doc[i].pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or (doc[i].pos_ == "VERB" and not doc[i].is_stop))
     }
 
 
@@ -939,6 +945,34 @@ def _link_critics(doc: Doc, drafts: list[_Draft]) -> None:
             _mark_disputed(drafts, max(earlier, key=lambda m: drafts[m].end), n, d.cue)
 
 
+def _link_contrasts(doc: Doc, drafts: list[_Draft]) -> None:
+    """'But Labour said ...', 'However, both witnesses told lawmakers that ...': a claim whose sentence
+    opens with a contrast (CONTRAST_WORDS) answers the latest earlier claim of someone else within
+    DISPUTE_WINDOW sentences when the two share a content word: it disputes it."""
+    sent_no = _sentence_number(doc)
+    for n, d in enumerate(drafts):
+        if d.cue is None or d.disputes or not d.attributed or d.cue_token is None:
+            continue
+        first = doc[d.cue_token].sent[0]
+        if first.lower_ not in CONTRAST_WORDS:
+            continue
+        here = sent_no(d.cue[0])
+        earlier = [
+            m
+            for m, o in enumerate(drafts)
+            if m != n
+            and o.attributed
+            and o.end <= min(d.start, d.cue[0])
+            and here - DISPUTE_WINDOW <= sent_no(o.start) < here
+            and not _same_claimant(o.claimant, d.claimant)
+        ]
+        if not earlier:
+            continue
+        target = max(earlier, key=lambda m: drafts[m].end)
+        if _draft_words(doc, drafts[target]) & _draft_words(doc, d):
+            _mark_disputed(drafts, target, n, d.cue)
+
+
 def _is_rebuttal(cue: Token) -> bool:
     """A reply that contests: "retorted", "countered", "rebutted", "hit back" (not "responded")."""
     return cue.lemma_.lower() in REBUTTAL_LEMMAS or (
@@ -1048,6 +1082,7 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     _link_disputes(doc, drafts, disputes, who)
     _link_replies(doc, drafts)
     _link_critics(doc, drafts)
+    _link_contrasts(doc, drafts)
     _link_contradictions(doc, drafts)
     _link_nesting(drafts)
     order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
