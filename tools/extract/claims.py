@@ -78,7 +78,7 @@ from .attribution import (
 )
 from .checkworthiness import score_sentence
 from .disputes import DisputeExpr, find_disputes
-from .resolve import Resolver
+from .resolve import Resolver, pronoun_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -392,7 +392,6 @@ def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
 
 # -- claimants ------------------------------------------------------------------------------------
 
-PRONOUNS = lexicon("he she they it we i you him her them us me who")
 UNNAMED = "(unnamed source)"
 ARTICLE = Claimant(name="the article", kind="article", resolution="article")
 
@@ -447,7 +446,7 @@ def claimant_from_source(
             resolution=found.resolution,
             evidence=found.evidence,
         )
-    if head.lower_ in PRONOUNS or head.pos_ == "PRON":
+    if pronoun_word(head) or head.pos_ == "PRON":
         return Claimant(
             name=mention.text,
             kind="unresolved",
@@ -477,7 +476,7 @@ def claimant_from_speaker(doc: Doc, speaker: Speaker, types: dict[str, str]) -> 
         return Claimant(
             name=speaker.name or UNNAMED, kind="unresolved", mention=mention, resolution="unresolved"
         )
-    if root.lower_ in PRONOUNS or root.pos_ == "PRON":
+    if pronoun_word(root) or root.pos_ == "PRON":
         return Claimant(name=mention.text, kind="unresolved", mention=mention, resolution="unresolved")
     return unnamed(doc, (mention.start, mention.end), root, mention)
 

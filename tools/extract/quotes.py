@@ -75,7 +75,7 @@ from .attribution import (
     subject_of,
 )
 from .positions import Positions
-from .resolve import FIRST_PERSON, PRONOUNS, Act, Resolved, Resolver
+from .resolve import FIRST_PERSON, PRONOUNS, Act, Resolved, Resolver, pronoun_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -865,7 +865,7 @@ def _indirect_units(ctx: _Context, units: list[_Unit]) -> list[_Unit]:
         inside = any(s < b and a < e for s, e in taken)
         source = ctx.doc[att.source_head] if att.source_head is not None else None
         if inside and not (
-            source is not None and source.lower_ in FIRST_PERSON and ctx.in_quote(source.idx)
+            source is not None and pronoun_word(source) in FIRST_PERSON and ctx.in_quote(source.idx)
         ):
             continue
         unit = _Unit(

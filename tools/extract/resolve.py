@@ -118,6 +118,13 @@ class Act:
     result: Resolved | None = None
 
 
+def pronoun_word(token: Token) -> str | None:
+    """The pronoun a token is, lower-cased ("He" -> "he"), or None: "US" is a country, not "us"."""
+    if token.lower_ not in PRONOUNS or (token.text.isupper() and len(token.text) > 1):
+        return None
+    return token.lower_
+
+
 def _plural_noun(token: Token) -> bool:
     """A plural common noun, the tagger's or a plural abbreviation it took for a name ("MPs", "CEOs")."""
     if token.tag_ in ("NNS", "NNPS"):
@@ -427,7 +434,7 @@ class Resolver(Positions):
         mention = act.span
         if act.label:
             return self._labelled(mention)
-        word = src.lower_
+        word = pronoun_word(src) or src.lower_
         if word in FIRST_PERSON:
             outer = next(
                 (o for o in acts[:i] if o is not act and any(a <= src.idx < b for a, b in o.quoted)), None
@@ -511,7 +518,7 @@ class Resolver(Positions):
         act = acts[i]
         src = act.source
         assert src is not None
-        if src.pos_ != "NOUN" or src.tag_ != "NN" or src.lower_ in PRONOUNS or not person_noun(src):
+        if src.pos_ != "NOUN" or src.tag_ != "NN" or pronoun_word(src) or not person_noun(src):
             return None
         if src.lemma_.lower() in ORG_NOUNS:
             return None  # "the government" is no person
