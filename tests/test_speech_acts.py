@@ -276,3 +276,12 @@ def test_a_contrasting_claim_of_someone_else_disputes_the_one_before(analyse):
     _e, _q, claims = analyse(text)
     claim = claim_with(claims, "perfectly normal")
     assert [d.by.name for d in claim.disputed_by] == ["Alexander Vindman"]
+
+
+def test_us_in_capitals_is_a_country_not_a_pronoun(analyse):
+    text = (
+        "The United States sent its finance minister to London.\n\n"
+        "But the US says it cannot support the new finance facility."
+    )
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "cannot support").speaker.name == "United States"

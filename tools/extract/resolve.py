@@ -434,7 +434,7 @@ class Resolver(Positions):
         mention = act.span
         if act.label:
             return self._labelled(mention)
-        word = pronoun_word(src) or src.lower_
+        word = pronoun_word(src) or ""  # "" for a non-pronoun ("US" is no "us")
         if word in FIRST_PERSON:
             outer = next(
                 (o for o in acts[:i] if o is not act and any(a <= src.idx < b for a, b in o.quoted)), None
