@@ -10,7 +10,8 @@ it too). Rules:
 - Content, by `form`:
   "ccomp"     the cue's clausal complement ("said that ..."); a complement standing before its cue must be
               set off by punctuation ("It will fail, he said"), else the parse is wrong;
-  "xcomp"     "promised to ...", only for cues with ratio >= XCOMP_RATIO ("want to", "have to" are not);
+  "xcomp"     "promised to ...", only for cues with ratio >= XCOMP_RATIO ("want to", "have to" are not),
+              with the object the cue addresses ("urged the finance chiefs to act");
   "inverted"  the clause the cue hangs from, when the cue (with a subject and no subordinator) follows it
               after punctuation or stands between commas inside it ("The plan, he said, will fail"),
               minus the cue and its subject;
@@ -57,6 +58,7 @@ OBJECT_FRAMES: dict[str, tuple[str, ...]] = {
     "accuse": ("of",), "blame": ("for",), "call": ("for",), "claim": (), "warn": ("of", "against"),
     "predict": (), "promise": (), "pledge": (), "announce": (), "admit": (), "deny": (), "demand": (),
     "hail": ("as",), "brand": ("as",), "describe": ("as",), "dub": (), "label": ("as",),
+    "criticise": (), "criticize": (), "condemn": (),
 }  # fmt: skip
 CharSpan = tuple[int, int]
 
@@ -170,8 +172,10 @@ def find_attributions(
 
 _ACTS_KEY = "newsdesk.speech_acts"
 # Nouns that name a claim and take a that-clause: "Russia's claim that ...", "his warning that ...".
-CLAIM_NOUN_CUES = frozenset(
-    ["claim", "assertion", "allegation", "accusation", "demand", "warning", "promise", "pledge", "insistence", "prediction", "denial", "argument", "contention", "suggestion", "belief", "view", "statement", "announcement", "admission", "threat"]
+CLAIM_NOUN_CUES = lexicon(
+    "claim assertion allegation accusation demand warning promise pledge insistence prediction denial "
+    "argument contention suggestion belief view statement announcement admission threat doubt concern fear "
+    "hope worry expectation assurance"
 )
 
 
@@ -270,6 +274,13 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
             form = "xcomp"
         if complements:
             content = {t.i for c in complements for t in c.subtree}
+            if form == "xcomp":  # "urged the finance chiefs to act": who is urged belongs to what is said
+                content |= {
+                    t.i
+                    for c in cue.children
+                    if c.dep_ == "dobj" and c.i < complements[0].i
+                    for t in c.subtree
+                }
         elif (frame := _object_frame(cue)) is not None:
             form = "object"
             content = frame
@@ -320,7 +331,13 @@ def _object_frame(cue: Token) -> set[int] | None:
     pred = [c for c in kids if c.dep_ in ("oprd", "xcomp") or (c.dep_ == "ccomp" and c.pos_ != "VERB")]
     # "called climate change a hoax", parsed with "hoax" hung from the object
     pred += [g for d in dobj for g in d.children if g.dep_ in ("dobj", "attr", "oprd", "appos") and g.i > d.i]
-    framed = [c for c in kids if c.dep_ == "prep" and c.lower_ in preps and any(g.dep_ == "pobj" or g.dep_ == "pcomp" for g in c.children)]
+    framed = [
+        c
+        for c in kids
+        if c.dep_ == "prep"
+        and c.lower_ in preps
+        and any(g.dep_ == "pobj" or g.dep_ == "pcomp" for g in c.children)
+    ]
     if framed:
         parts = dobj + framed
     elif dobj and pred:
@@ -346,7 +363,9 @@ def subject_of(verb: Token) -> Token | None:
                 return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
             return child
         if _trailing_participle(verb):
-            verb = verb.sent.root  # "Clinton seemed ready, telling the crowd, "...": misparsed under the quote
+            verb = (
+                verb.sent.root
+            )  # "Clinton seemed ready, telling the crowd, "...": misparsed under the quote
             continue
         if verb.dep_ == "acl" and (sender := _sender(verb.head)) is not None:
             return sender  # "sent a message to supporters saying ...": the message's, not the supporters'
