@@ -157,6 +157,8 @@ class Resolver(Positions):
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", self.text)]
         self._genders: dict[str, Gender | None] = {}
         self._titles: dict[str, list[Role]] = {}
+        self._people: list[tuple[int, str]] | None = None
+        self._people_starts: list[int] = []
         self._ages = self._ages_given()
 
     # -- positions ---------------------------------------------------------------------------------
@@ -189,13 +191,17 @@ class Resolver(Positions):
     def _pronoun_use(self, entity: Entity) -> Gender | None:
         """he/she after the person's mention in sentences naming no other person."""
         votes: Counter[str] = Counter()
-        people = [(a, b, e) for a, b, _k, e in self.mentions if e.type in PERSON_TYPES]
+        if self._people is None:  # (start, entity id) of every person mention, sorted, built once
+            self._people = [(a, e.id) for a, _b, _k, e in self.mentions if e.type in PERSON_TYPES]
+            self._people_starts = [a for a, _ in self._people]
         for m in entity.mentions or []:
             tok = self.token_at(m.start)
             if tok is None:
                 continue
             sent = tok.sent
-            if any(e.id != entity.id and sent.start_char <= a < sent.end_char for a, _b, e in people):
+            lo = bisect.bisect_left(self._people_starts, sent.start_char)
+            hi = bisect.bisect_left(self._people_starts, sent.end_char)
+            if any(eid != entity.id for _a, eid in self._people[lo:hi]):
                 continue
             for t in sent:
                 if t.idx > m.end and t.lower_ in PRONOUN_GENDER and not self.in_quote(t.idx):
