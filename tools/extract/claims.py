@@ -2,18 +2,18 @@
 and the article's own factual assertions (kept with `attributed=False`; the query side shows them only on
 request).
 
-Built on `attribution.find_attributions` (cue, source and content spans) and `quotes.extract_quotes`
-(speakers resolved to entities). What this module adds, rule by rule:
+Built on `attribution.speech_acts` (cue, source and content of every speech act in the parse, found once
+per Doc) and `quotes.extract_quotes` (the quoted ones, speakers resolved). Claims are the propositions of
+those speech acts: what this module adds, rule by rule:
 
-- reports (`reports`): quoted attributions, unquoted ones whose cue is a reporting verb (ratio >=
-  REPORT_RATIO), and two claim patterns: a claim noun with its that-clause ("Mr Putin's demand that ...",
-  CLAIM_NOUN_CUES, the possessor is the source) and a reporting verb relaying such a noun ("he reaffirmed
-  [Mr Putin's demand that ...]"). A weak cue (ratio < REPORT_RATIO) next to quotation marks counts only
-  when the quote finder took the same cue; a content of one word is a parse slip and dropped.
-- claimant: the matching quote's speaker (same cue), else the source phrase linked to the entity whose
-  mention holds its head word, else an unnamed group as written ("some military experts"); a plural
-  phrase is never one person; a pronoun no quote resolved takes the claimant of the nearest earlier claim
-  that fits it (he/she a person, it an organisation or place, they an entity or group).
+- reports (`reports`): quoted speech acts, unquoted ones whose cue is a reporting verb (ratio >=
+  REPORT_RATIO), claim nouns with their that-clause ("Mr Putin's demand that ...") and the verbs relaying
+  them ("he reaffirmed [Mr Putin's demand that ...]"). A weak cue (ratio < REPORT_RATIO) next to quotation
+  marks counts only when the quote finder took the same cue; a content of one word is a parse slip and
+  dropped.
+- claimant: the matching quote's speaker (same cue), else the source phrase through the one resolver
+  (`resolve.py`: names, pronouns with gender and number, descriptions, spokespeople, documents), else an
+  unnamed group as written ("some military experts"); a plural phrase is never one person.
 - content: the quote's fragments when a quote has the same cue (every piece of a split or multi-sentence
   quotation), else the attribution's runs; a dispute clause inside it is cut off (see disputes).
 - stance: from the cue's lemma (STANCE_LEMMAS; "call for/on" demands, "call X Y" describes), else "asserts".
@@ -24,11 +24,16 @@ Built on `attribution.find_attributions` (cue, source and content spans) and `qu
 - type (`type_of`), the first that fires on the content: quantity (money, percent, measure, a number in
   digits), causal, prediction (future forms; a modal under a predicting cue), demand, comparison, opinion
   (evaluative words, a believing cue), a bare modal (prediction), a past-tense head (event), else statement.
-- disputes: a dispute expression (DISPUTE_LEMMAS, "cast doubt on", "take issue with"...) whose object is an
-  anaphor ("this", "the claim") disputes the nearest earlier claim: in the same sentence before the
-  expression, else the last claim of the preceding sentences (at most DISPUTE_WINDOW back). Its subject is
-  the disputer; an "arguing that ..." / "citing ..." clause attached to it is the counter-argument, kept as
-  a claim of the disputer that `disputes` and `responds_to` the disputed claim.
+- disputes: the dispute expressions of `disputes.py` (denials, rejections, falsity verdicts, "no evidence
+  that", verdicts on claim nouns, accusations of lying). The disputer is the expression's subject through
+  the resolver, else the speaker of the speech act holding it. The disputed claim: a claim of the owner
+  the expression names ("rejected Peter Hain's claim"); else, for a stated proposition ("dismissed claims
+  that P", "denied that P"), an attributed claim of someone else sharing MIN_SHARED_WORDS and
+  MIN_SHARED_SHARE of its content words, anywhere in the article; else, for an anaphor ("disputed this"),
+  the latest claim ending before it within DISPUTE_WINDOW sentences; else the proposition becomes a claim
+  of its own (the owner's, or unnamed as written: "reports", "claims"). An "arguing that ..." / "citing
+  ..." clause on the expression, or the expression's own speech act, is the counter-claim that `disputes`
+  and `responds_to` the disputed claim; a dispute clause inside a claim's content is cut off.
 - replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
   claim of another claimant within DISPUTE_WINDOW sentences; a rebuttal ("retorted", "countered", "hit
   back") also disputes it.
