@@ -1,7 +1,8 @@
-"""Attribution relations from the dependency parse: who (source) says (cue) what (content).
+"""Speech acts in the dependency parse: who (source) says (cue) what (content).
 
-`find_attributions(doc) -> list[Attribution]` is the reusable part of quote extraction (claims can build on
-it too). Rules:
+`speech_acts(doc) -> list[Attribution]` is the one list of them, computed once per Doc, that quotes.py
+(which adds the quotation-mark frames) and claims.py both read; `find_attributions` is its verb part.
+Rules:
 - Cue: a token whose (lemma, coarse POS) is in the lexicon derived from PolNeAR train Cue annotations
   (tools/data/cue_lemmas.txt, written by eval/derive_cues.py). Each entry has a `ratio`, the share of the
   lemma's occurrences in PolNeAR train that annotators marked as a cue: "say" 0.85, "think" 0.13, "be"
