@@ -6,8 +6,9 @@ Each reference file names an article under ../shared; it is read the way the cor
 (`corpus.read_file`, so HTML pages go through the page extractor) and analysed by the real pipeline
 (`analysis.analyse_article`). Matching (texts compared case-folded, quotation marks and white space
 normalised):
-- quote: a reference quote is found when a found quote's text (or one fragment) contains its `contains`
-  span; among several, the one whose fragments hold the span most tightly is taken. Its speaker is right
+- quote: a reference quote is found when a found quote's text (or one fragment, or the stretch of the
+  article from its cue or first fragment to its last) contains its `contains` span; among several, the
+  one that holds the span most tightly is taken. Its speaker is right
   when the found speaker's canonical name equals the reference `speaker` or one of its `accept` names;
   for a reference with no speaker (unnamed) it is right when the found speaker is not a named entity.
   Accuracy is printed per `named_by` (how the text names the speaker) over found quotes, and end to end
@@ -106,11 +107,16 @@ def _contains(hay: str, needle: str) -> bool:
     return bool(needle) and needle in hay
 
 
-def match_quote(quotes, span: str):
-    """The found quote holding the span, the tightest first."""
+def match_quote(quotes, span: str, body: str = ""):
+    """The found quote holding the span, the tightest first: in one fragment, in the joined text, or in
+    the stretch of the article from its cue or first fragment to its last (a reference span may take in
+    the cue, 'said "excess volatility" would', or run across a dash between fragments)."""
     best = None
     for q in quotes:
         pieces = [norm(f.text) for f in q.fragments] + [norm(q.text)]
+        if body and q.fragments:
+            points = [q.fragments[0].start, q.fragments[-1].end] + ([q.cue.start, q.cue.end] if q.cue else [])
+            pieces.append(norm(body[min(points) : max(points)]))
         sizes = [len(p) for p in pieces if _contains(p, span)]
         if sizes and (best is None or min(sizes) < best[0]):
             best = (min(sizes), q)
@@ -126,7 +132,7 @@ def score_article(ref: dict, analysis, body: str, report: Report, errors: bool) 
         overall = report.quotes["all"]
         tally.total += 1
         overall.total += 1
-        q = match_quote(quotes, norm(rq["contains"]))
+        q = match_quote(quotes, norm(rq["contains"]), body)
         if q is None:
             if errors:
                 report.errors.append(f"MISSED\t{rid}\t{kind}\t{rq['contains'][:60]}")
