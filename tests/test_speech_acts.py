@@ -285,3 +285,16 @@ def test_us_in_capitals_is_a_country_not_a_pronoun(analyse):
     )
     _e, quotes, _c = analyse(text)
     assert quote_with(quotes, "cannot support").speaker.name == "United States"
+
+
+def test_a_question_and_answer_transcript_gives_the_answers_to_the_person_introduced(analyse):
+    text = (
+        "Nobel laureate Maria Santos spoke to us about climate policy. Santos has led the panel since 2019.\n\n"
+        "Q: Will the targets be met?\n\n"
+        "A: Not unless governments double their spending this decade.\n\n"
+        "Q: Is that realistic?"
+    )
+    _e, quotes, _c = analyse(text)
+    answer = quote_with(quotes, "double their spending")
+    assert answer.speaker.name == "Maria Santos" and answer.speaker.resolution == "transcript"
+    assert quote_with(quotes, "targets be met").speaker.entity_id is None  # the interviewer is not named

@@ -7,7 +7,8 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
 
 1. Continuation: an act that continues another (a new paragraph of the same quotation) has its speaker.
    A transcript label ("PENCE:") is the one person the article names so, by full name or surname
-   ("transcript"); "Q" and "A" name no one.
+   ("transcript"); "A" is the person the introduction before the first turn names most (at least
+   twice, more than anyone else); "Q" names no one.
 2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
 3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
    "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
@@ -479,10 +480,14 @@ class Resolver(Positions):
         return Resolved(None, "unresolved", "no entity fits the phrase", mention)
 
     def _labelled(self, span: CharSpan) -> Resolved:
-        """A transcript label names a person by surname or full name ("PENCE" -> Mike Pence); Q and A
-        name no one."""
+        """A transcript label names a person by surname or full name ("PENCE" -> Mike Pence); "A" the
+        interviewee; "Q" no one."""
         label = " ".join(self.text[span[0] : span[1]].split()).casefold()
         people = [e for e in self.entities if e.type in PERSON_TYPES]
+        if label == "a" and (guest := self._interviewee(span[0])) is not None:
+            return Resolved(
+                guest, "transcript", f"'A:' answers; {guest.name} is the person the intro names", span
+            )
         fits = [e for e in people if e.name.casefold() == label or e.name.casefold().split()[-1] == label]
         if len(fits) == 1:
             return Resolved(
@@ -490,6 +495,19 @@ class Resolver(Positions):
             )
         why = "several people fit" if fits else "no person in the article has that name"
         return Resolved(None, "unresolved", f"transcript label: {why}", span)
+
+    def _interviewee(self, first_turn: int) -> Entity | None:
+        """The person an interview's introduction (the text outside the turns before this one) names most,
+        when one is named at least twice and more than anyone else."""
+        counts = Counter(
+            e.id
+            for a, _b, _k, e in self.mentions
+            if a < first_turn and e.type in PERSON_TYPES and not self.in_quote(a)  # turns are quoted
+        )
+        ranked = counts.most_common(2)
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return self._by_id(ranked[0][0])
 
     def _named_person(self, act: Act) -> Entity | None:
         r = act.result
