@@ -902,31 +902,44 @@ def _link_disputes(doc: Doc, drafts: list[_Draft], disputes: list[DisputeExpr], 
             drafts[counter].responds_to.add(target)
 
 
+def _answered(
+    drafts: list[_Draft], n: int, sent_no: Callable[[int], int], earlier_sentence: bool = False
+) -> int | None:
+    """The claim that claim n answers: the latest attributed claim of someone else ending before n's cue
+    and content, at most DISPUTE_WINDOW sentences back (in an earlier sentence only, if asked)."""
+    d = drafts[n]
+    at = min(d.start, d.cue[0]) if d.cue else d.start
+    here = sent_no(at)
+    earlier = [
+        m
+        for m, o in enumerate(drafts)
+        if m != n
+        and o.attributed
+        and o.end <= at
+        and here - DISPUTE_WINDOW <= sent_no(o.start)
+        and (not earlier_sentence or sent_no(o.start) < here)
+        and not _same_claimant(o.claimant, d.claimant)
+    ]
+    return max(earlier, key=lambda m: drafts[m].end) if earlier else None
+
+
 def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
-    """A claim with a reply cue answers the latest earlier claim of another claimant nearby."""
+    """A claim with a reply cue answers the latest earlier claim of another claimant nearby; a rebuttal
+    disputes it."""
     sent_no = _sentence_number(doc)
-    for d in drafts:
+    for n, d in enumerate(drafts):
         if d.cue_token is None or d.responds_to or not _is_reply(doc[d.cue_token]):
             continue
-        here = sent_no(d.cue[0] if d.cue else d.start)
-        earlier = [
-            m
-            for m, o in enumerate(drafts)
-            if o.attributed
-            and o.end <= (d.cue or (d.start,))[0]
-            and here - DISPUTE_WINDOW <= sent_no(o.start)
-            and o.claimant.name != d.claimant.name
-        ]
-        if earlier:
-            target = max(earlier, key=lambda m: drafts[m].end)
+        target = _answered(drafts, n, sent_no)
+        if target is not None:
             d.responds_to.add(target)
             if _is_rebuttal(doc[d.cue_token]) and d.cue is not None:
-                _mark_disputed(drafts, target, drafts.index(d), d.cue)
+                _mark_disputed(drafts, target, n, d.cue)
 
 
 def _link_critics(doc: Doc, drafts: list[_Draft]) -> None:
     """'Critics say ...', 'opponents argue ...': a claim of a group named for opposing (CRITIC_NOUNS)
-    disputes the latest earlier claim of someone else within DISPUTE_WINDOW sentences."""
+    disputes the claim it answers (`_answered`)."""
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
         mention = d.claimant.mention
@@ -935,45 +948,22 @@ def _link_critics(doc: Doc, drafts: list[_Draft]) -> None:
         head = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if head is None or not len(head) or head.root.lemma_.lower() not in CRITIC_NOUNS:
             continue
-        here = sent_no(d.cue[0])
-        earlier = [
-            m
-            for m, o in enumerate(drafts)
-            if m != n
-            and o.attributed
-            and o.end <= min(d.start, d.cue[0])
-            and here - DISPUTE_WINDOW <= sent_no(o.start)
-            and not _same_claimant(o.claimant, d.claimant)
-        ]
-        if earlier:
-            _mark_disputed(drafts, max(earlier, key=lambda m: drafts[m].end), n, d.cue)
+        if (target := _answered(drafts, n, sent_no)) is not None:
+            _mark_disputed(drafts, target, n, d.cue)
 
 
 def _link_contrasts(doc: Doc, drafts: list[_Draft]) -> None:
     """'But Labour said ...', 'However, both witnesses told lawmakers that ...': a claim whose sentence
-    opens with a contrast (CONTRAST_WORDS) answers the latest earlier claim of someone else within
-    DISPUTE_WINDOW sentences when the two share a content word: it disputes it."""
+    opens with a contrast (CONTRAST_WORDS) disputes the claim of an earlier sentence it answers
+    (`_answered`) when the two share a content word."""
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
         if d.cue is None or d.disputes or not d.attributed or d.cue_token is None:
             continue
-        first = doc[d.cue_token].sent[0]
-        if first.lower_ not in CONTRAST_WORDS:
+        if doc[d.cue_token].sent[0].lower_ not in CONTRAST_WORDS:
             continue
-        here = sent_no(d.cue[0])
-        earlier = [
-            m
-            for m, o in enumerate(drafts)
-            if m != n
-            and o.attributed
-            and o.end <= min(d.start, d.cue[0])
-            and here - DISPUTE_WINDOW <= sent_no(o.start) < here
-            and not _same_claimant(o.claimant, d.claimant)
-        ]
-        if not earlier:
-            continue
-        target = max(earlier, key=lambda m: drafts[m].end)
-        if _draft_words(doc, drafts[target]) & _draft_words(doc, d):
+        target = _answered(drafts, n, sent_no, earlier_sentence=True)
+        if target is not None and _draft_words(doc, drafts[target]) & _draft_words(doc, d):
             _mark_disputed(drafts, target, n, d.cue)
 
 
