@@ -20,7 +20,8 @@ Rules:
   "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
               "called X a hoax", "called for Y", "claimed victory").
   Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
-- Source: the cue's nominal subject; a relative pronoun stands for the noun it modifies ("Clinton, who
+- Source: the cue's nominal subject (for a verb of addressing in the passive, ADDRESSED_LEMMAS, its
+  agent: "he was asked by reporters"; "he was told" has no source); a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
   added that", "..., saying that", "responded by saying that"); the noun a relative or participial cue
   modifies ("a report that found"), or for a document noun the one who issued it ("Trump issued a
@@ -350,6 +351,16 @@ def _object_frame(cue: Token) -> set[int] | None:
     return {t.i for p in parts for t in p.subtree}
 
 
+# Verbs whose passive subject is the one spoken to, not the speaker ("he was asked", "was told that").
+ADDRESSED_LEMMAS = lexicon("ask tell warn urge inform advise question brief remind assure press challenge")
+
+
+def _agent_of(verb: Token) -> Token | None:
+    """The 'by X' of a passive verb, if any."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+
+
 def subject_of(verb: Token) -> Token | None:
     """The source of a cue verb: its nominal subject, climbing through coordination and subordination."""
     for _ in range(5):
@@ -362,6 +373,8 @@ def subject_of(verb: Token) -> Token | None:
                 child = next((c for c in child.children if c.dep_ == "appos"), child)
             if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
                 return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
+            if child.dep_ == "nsubjpass" and verb.lemma_.lower() in ADDRESSED_LEMMAS:
+                return _agent_of(verb)  # "he was asked whether ...": he is asked, the asker speaks
             return child
         if _trailing_participle(verb):
             verb = (

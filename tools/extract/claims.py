@@ -31,7 +31,8 @@ those speech acts: what this module adds, rule by rule:
   that P", "denied that P"), an attributed claim of someone else sharing MIN_SHARED_WORDS and
   MIN_SHARED_SHARE of its content words, anywhere in the article; else, for an anaphor ("disputed this"),
   the latest claim ending before it within DISPUTE_WINDOW sentences; else the proposition becomes a claim
-  of its own (the owner's, or unnamed as written: "reports", "claims"). An "arguing that ..." / "citing
+  of its own (the owner's, else "(no source given)" with the claim noun as its mention: "reports",
+  "claims"); such a claim answers nothing itself. An "arguing that ..." / "citing
   ..." clause on the expression, or the expression's own speech act, is the counter-claim that `disputes`
   and `responds_to` the disputed claim; a dispute clause inside a claim's content is cut off.
 - replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
@@ -83,7 +84,7 @@ from .attribution import (
 )
 from .checkworthiness import score_sentence
 from .disputes import DisputeExpr, find_disputes
-from .resolve import Resolver, pronoun_word
+from .resolve import FIRST_PERSON, Resolver, pronoun_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -397,7 +398,7 @@ def argument_of(verb: Token) -> tuple[Token, tuple[int, int]] | None:
 
 # -- claimants ------------------------------------------------------------------------------------
 
-UNNAMED = "(unnamed source)"
+NO_SOURCE = "(no source given)"  # the article names no one for the claim
 ARTICLE = Claimant(name="the article", kind="article", resolution="article")
 
 
@@ -438,7 +439,7 @@ def claimant_from_source(
     """A claimant from a source phrase, through the one resolver: a known entity, an unnamed group, or
     unresolved."""
     if source is None or head_i is None:
-        return Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
+        return Claimant(name=NO_SOURCE, kind="unresolved", resolution="unresolved")
     head = doc[head_i]
     mention = Span(start=source[0], end=source[1], text=text_of(doc)[source[0] : source[1]])
     found = resolver.resolve_source(head, source, speakers)
@@ -472,14 +473,14 @@ def claimant_from_speaker(doc: Doc, speaker: Speaker, types: dict[str, str]) -> 
     if speaker.entity_id and not (plural and types.get(speaker.entity_id) == "PERSON"):
         return Claimant(
             entity_id=speaker.entity_id,
-            name=speaker.name or (mention.text if mention else UNNAMED),
+            name=speaker.name or (mention.text if mention else NO_SOURCE),
             kind="entity",
             mention=mention,
             resolution=speaker.resolution,
         )
     if mention is None or root is None:
         return Claimant(
-            name=speaker.name or UNNAMED, kind="unresolved", mention=mention, resolution="unresolved"
+            name=speaker.name or NO_SOURCE, kind="unresolved", mention=mention, resolution="unresolved"
         )
     if pronoun_word(root) or root.pos_ == "PRON":
         return Claimant(name=mention.text, kind="unresolved", mention=mention, resolution="unresolved")
@@ -538,6 +539,7 @@ class _Draft:
     disputes: set[int] = field(default_factory=set)
     responds_to: set[int] = field(default_factory=set)
     disputed_by: list[_DisputeDraft] = field(default_factory=list)
+    stated: bool = False  # a disputed proposition made a claim of its own: it answers nothing
 
     @property
     def start(self) -> int:
@@ -818,13 +820,9 @@ def _stated_claim(
         return None
     if owner is not None and owner.kind != "unresolved":
         claimant = owner
-    elif expr.pointer is not None and expr.pointer.pos_ == "NOUN":
-        span = noun_phrase(expr.pointer)
-        head = expr.pointer
-        mention = _span(doc, *span)
-        claimant = unnamed(doc, span, head, mention)
-    else:
-        claimant = Claimant(name="(unstated)", kind="unresolved", resolution="unresolved")
+    else:  # "dismissed claims that ...", "denied that ...": the article names no one who claims it
+        mention = _span(doc, *noun_phrase(expr.pointer)) if expr.pointer is not None else None
+        claimant = Claimant(name=NO_SOURCE, kind="unresolved", mention=mention, resolution="unresolved")
     cue = (expr.pointer.idx, expr.pointer.idx + len(expr.pointer)) if expr.pointer is not None else None
     return _Draft(
         cue=cue,
@@ -833,6 +831,7 @@ def _stated_claim(
         sentence=_sentence_of(doc, content[0][0], content[-1][1]),
         form="indirect",
         claimant=claimant,
+        stated=True,
     )
 
 
@@ -844,14 +843,16 @@ def _link_disputes(doc: Doc, drafts: list[_Draft], disputes: list[DisputeExpr], 
         verb = expr.cue
         holder = _holder(drafts, verb.idx)
         own = by_cue.get(verb.i)
-        if expr.disputer is not None:
+        if expr.disputer is not None and not (
+            pronoun_word(expr.disputer) in FIRST_PERSON and holder is not None
+        ):
             by = who.of_token(expr.disputer)
-        elif holder is not None:
+        elif holder is not None:  # a verdict inside someone's speech, or "I reject that" in their quote
             by = drafts[holder].claimant
         elif own is not None:
             by = drafts[own].claimant
         else:
-            by = Claimant(name=UNNAMED, kind="unresolved", resolution="unresolved")
+            by = Claimant(name=NO_SOURCE, kind="unresolved", resolution="unresolved")
         argument = argument_of(verb)
         counter: int | None = own if own is not None and not expr.proposition else None
         if argument is not None:
@@ -928,7 +929,7 @@ def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
     disputes it."""
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
-        if d.cue_token is None or d.responds_to or not _is_reply(doc[d.cue_token]):
+        if d.cue_token is None or d.stated or d.responds_to or not _is_reply(doc[d.cue_token]):
             continue
         target = _answered(drafts, n, sent_no)
         if target is not None:
@@ -943,7 +944,7 @@ def _link_critics(doc: Doc, drafts: list[_Draft]) -> None:
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
         mention = d.claimant.mention
-        if d.cue is None or mention is None or d.disputes:
+        if d.cue is None or d.stated or mention is None or d.disputes:
             continue
         head = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if head is None or not len(head) or head.root.lemma_.lower() not in CRITIC_NOUNS:
@@ -958,7 +959,7 @@ def _link_contrasts(doc: Doc, drafts: list[_Draft]) -> None:
     (`_answered`) when the two share a content word."""
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
-        if d.cue is None or d.disputes or not d.attributed or d.cue_token is None:
+        if d.cue is None or d.stated or d.disputes or not d.attributed or d.cue_token is None:
             continue
         if doc[d.cue_token].sent[0].lower_ not in CONTRAST_WORDS:
             continue
@@ -993,7 +994,7 @@ def _link_contradictions(doc: Doc, drafts: list[_Draft]) -> None:
     """A claim that says what an earlier claim of someone else says, with the negation turned, disputes
     it ("the plans would change the law" ... "the plans would not change the law"): at least
     CONTRADICTION_SHARE of the smaller set of content words shared, MIN_SHARED_WORDS + 1 at least."""
-    attributed = [n for n, d in enumerate(drafts) if d.attributed and d.cue is not None]
+    attributed = [n for n, d in enumerate(drafts) if d.attributed and d.cue is not None and not d.stated]
     words = {n: _draft_words(doc, drafts[n]) for n in attributed}
     negated = {n: _negated(doc, drafts[n]) for n in attributed}
     subjects = {n: _subject_word(doc, drafts[n]) for n in attributed}
