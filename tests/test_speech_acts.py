@@ -298,3 +298,13 @@ def test_a_question_and_answer_transcript_gives_the_answers_to_the_person_introd
     answer = quote_with(quotes, "double their spending")
     assert answer.speaker.name == "Maria Santos" and answer.speaker.resolution == "transcript"
     assert quote_with(quotes, "targets be met").speaker.entity_id is None  # the interviewer is not named
+
+
+def test_a_denial_is_the_disputers_claim_too(analyse):
+    text = "Tony Blair has dismissed reports that he told Gordon Brown he would quit before the election."
+    _e, _q, claims = analyse(text)
+    denial = [c for c in claims if c.claimant.name == "Tony Blair" and c.stance == "denies"]
+    assert denial and "would quit" in denial[0].text
+    disputed = [c for c in claims if c.disputed_by]
+    assert disputed and disputed[0].claimant.name == "(no source given)"
+    assert disputed[0].disputed_by[0].claim_id == denial[0].id

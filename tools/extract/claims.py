@@ -33,8 +33,9 @@ those speech acts: what this module adds, rule by rule:
   the latest claim ending before it within DISPUTE_WINDOW sentences; else the proposition becomes a claim
   of its own (the owner's, else "(no source given)" with the claim noun as its mention: "reports",
   "claims"); such a claim answers nothing itself. An "arguing that ..." / "citing
-  ..." clause on the expression, or the expression's own speech act, is the counter-claim that `disputes`
-  and `responds_to` the disputed claim; a dispute clause inside a claim's content is cut off.
+  ..." clause on the expression, or the expression's own speech act (else a denial claim of the disputer
+  made from it: "Tony Blair has dismissed reports ..."), is the counter-claim that `disputes` and
+  `responds_to` the disputed claim; a dispute clause inside a claim's content is cut off.
 - replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
   claim of another claimant within DISPUTE_WINDOW sentences; a rebuttal ("retorted", "countered", "hit
   back") also disputes it.
@@ -888,6 +889,8 @@ def _link_disputes(doc: Doc, drafts: list[_Draft], disputes: list[DisputeExpr], 
             target = by_cue[expr.pointer.i]
         if target is None or target in exclude:
             continue
+        if counter is None and holder is None and by.kind != "unresolved" and verb.pos_ == "VERB":
+            counter = _denial(doc, drafts, expr, by)  # "Tony Blair has dismissed reports ...": his claim too
         cue_end = len(text_of(doc)[: max(expr.cue_end, verb.idx + len(verb))].rstrip())
         drafts[target].disputed_by.append(
             _DisputeDraft(
@@ -901,6 +904,32 @@ def _link_disputes(doc: Doc, drafts: list[_Draft], disputes: list[DisputeExpr], 
         if counter is not None:
             drafts[counter].disputes.add(target)
             drafts[counter].responds_to.add(target)
+
+
+def _denial(doc: Doc, drafts: list[_Draft], expr: DisputeExpr, by: Claimant) -> int | None:
+    """The disputer's own claim when the dispute is not a speech act the parse already gave: what is
+    denied (the proposition, else the claim noun phrase), stance "denies"."""
+    verb = expr.cue
+    if expr.proposition:
+        content = runs(doc, set(expr.proposition))
+    elif expr.pointer is not None:
+        content = [noun_phrase(expr.pointer)]
+    else:
+        return None
+    if not content:
+        return None
+    drafts.append(
+        _Draft(
+            cue=(verb.idx, verb.idx + len(verb)),
+            cue_token=verb.i,
+            content=content,
+            sentence=_sentence_of(doc, verb.sent.start_char, verb.sent.end_char),
+            form="indirect",
+            claimant=by,
+            stance="denies",
+        )
+    )
+    return len(drafts) - 1
 
 
 def _answered(
