@@ -308,3 +308,12 @@ def test_a_denial_is_the_disputers_claim_too(analyse):
     disputed = [c for c in claims if c.disputed_by]
     assert disputed and disputed[0].claimant.name == "(no source given)"
     assert disputed[0].disputed_by[0].claim_id == denial[0].id
+
+
+def test_it_after_a_book_is_the_books_author(analyse):
+    text = (
+        "The book, by journalist Robert Peston, said the pair had fallen out.\n\n"
+        "It claims that Tony Blair had lost the trust of voters by 2003."
+    )
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "lost the trust").speaker.name == "Robert Peston"

@@ -22,7 +22,9 @@ leaves a mention unresolved rather than guess. Rules, in the order they apply:
    whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
    the first name's (gender.py), else the article's own he/she use in sentences that name only that
    person; unknown agrees with both. it: the most recent organisation or place; they: organisations, groups,
-   places -- unless a plural common noun is subject after it ("MPs said ... they": unresolved).
+   places -- unless a plural common noun is subject after it ("MPs said ... they": unresolved); "it"
+   after a document as the last subject ("The book, by Robert Peston, says ... It claims") is the
+   document's author, or unresolved when the article names none.
 5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
    "the campaign", "the party") is the most recent organisation named before it whose name holds the
    noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS), else the last organisation
@@ -340,6 +342,24 @@ class Resolver(Positions):
         agree = f", gender {gender}" if gender else ""
         return entity, f"'{pronoun}': last {entity.type} {how} before it, @{start}{agree}"
 
+    def _document_before(self, pronoun: Token) -> Token | None:
+        """The document noun ("the book", "the report") that is the main subject of the sentence before
+        an 'it' (or of the same sentence, before it), in this or the previous paragraph."""
+        here = self.paragraph(pronoun.idx)
+        sents = [pronoun.sent]
+        if pronoun.sent.start > 0:
+            sents.append(self.doc[pronoun.sent.start - 1].sent)
+        for sent in sents:
+            if self.paragraph(sent.start_char) < here - 1:
+                return None
+            subj = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None or subj.i >= pronoun.i:
+                continue
+            if pronoun_word(subj):
+                return None
+            return subj if subj.pos_ == "NOUN" and subj.lemma_.lower() in DOCUMENTS else None
+        return None
+
     def _plural_subject_between(self, start: int, at: int) -> bool:
         """A plural common noun ("officials", "MPs") in subject position, outside quotation marks, between
         the two offsets."""
@@ -454,6 +474,12 @@ class Resolver(Positions):
         # a plural common noun ("officials") is never one person; a capitalised name the tagger took for a
         # plural ("Sanders", "Balls") still is
         plural = (src.tag_ in ("NNS", "NNPS") and not src.is_title) or word in ("they", "them")
+        if word == "it" and (document := self._document_before(src)) is not None:
+            author = self._written_by(document)
+            why = f"'it': the {document.lemma_.lower()} before it"
+            if author is not None:
+                return Resolved(author, "pronoun", f"{why}, {author.name}'s", mention)
+            return Resolved(None, "unresolved", f"{why}, whose author the article does not name", mention)
         if word in HE_SHE or word in THEY_IT:
             if speakers is None:
                 speakers = [
