@@ -317,3 +317,26 @@ def test_it_after_a_book_is_the_books_author(analyse):
     )
     _e, quotes, _c = analyse(text)
     assert quote_with(quotes, "lost the trust").speaker.name == "Robert Peston"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        (
+            "John Ferris, 56, was arrested in May.\n\n"
+            '"I did nothing wrong," said the 56-year-old, who denies the charges.',
+            "did nothing wrong",
+            "John Ferris",
+        ),
+        (
+            "Vodafone announced the merger on Monday.\n\n"
+            "The company said the deal would close by the end of the year.",
+            "would close",
+            "Vodafone",
+        ),
+    ],
+)
+def test_an_age_or_an_organisation_noun_the_article_supports_is_resolved(analyse, text, words, speaker):
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, words)
+    assert q.speaker.name == speaker and q.speaker.resolution == "role"

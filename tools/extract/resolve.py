@@ -375,7 +375,7 @@ class Resolver(Positions):
             for t in self.doc[first.i + 1 : last.i]
         )
 
-    def _organisation_before(self, at: int, noun: str) -> Entity | None:
+    def _organisation_before(self, at: int, noun: str) -> tuple[Entity, str] | None:
         """The last organisation named before `at` whose name holds the noun ("the campaign" -> "Clinton
         campaign", "the party" -> "Labour Party"), else the last one in subject position in this or the
         previous paragraph ("GateHouse said ... The company added")."""
@@ -397,7 +397,11 @@ class Resolver(Positions):
                 head = head.head
             if head is not None and head.dep_ in ("nsubj", "nsubjpass") and here - self.paragraph(start) <= 1:
                 subject = entity
-        return found or subject
+        if found is not None:
+            return found, f"'the {noun}': the last organisation so named before it"
+        if subject is not None:
+            return subject, f"'the {noun}': the last organisation in subject position before it"
+        return None
 
     def _by_id(self, entity_id: str) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)
@@ -421,9 +425,7 @@ class Resolver(Positions):
                 return person, f"the article gives {person.name}'s age as {age.group(1)}"
             return None
         if lemma in ORG_NOUNS and not any(c.dep_ in ("compound", "amod", "poss") for c in source.children):
-            org = self._organisation_before(source.idx, lemma)
-            if org is not None:
-                return org, f"'the {lemma}': the last organisation so named before it"
+            return self._organisation_before(source.idx, lemma)
         return None
 
     # -- acts --------------------------------------------------------------------------------------
