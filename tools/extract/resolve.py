@@ -493,7 +493,10 @@ class Resolver(Positions):
             if found is not None:
                 return Resolved(found[0], "pronoun", found[1], mention)
             return Resolved(None, "unresolved", f"no antecedent agrees with '{word}'", mention)
-        if src.lemma_.lower() in SPOKES_NOUNS and (org := self._spoken_for(src)) is not None:
+        spokes = src.lemma_.lower() in SPOKES_NOUNS and not (
+            src.lemma_.lower() == "chief" and src.tag_ == "NN"
+        )
+        if spokes and (org := self._spoken_for(src)) is not None:  # "Amnesty's chief" is a person
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
         if (author := self._written_by(src)) is not None:
             return Resolved(author, "role", f"the {src.lemma_.lower()} is {author.name}'s", mention)
