@@ -1,4 +1,4 @@
-"""The hand-read reference set (eval/reference/, 51 articles of ../shared) scored as a user sees it:
+"""The hand-read reference set (eval/reference/, 59 articles of ../shared) scored as a user sees it:
 speakers and claimants by entity, disputes found and linked. Floors sit a little under what the rules
 reach (figures in the closing note of the session that set them); a drop below one fails the build."""
 
@@ -19,7 +19,7 @@ FLOORS = {
     "tune": {
         "speaker": 0.84,
         "pronoun": 0.87,
-        "role": 0.42,
+        "role": 0.40,
         "claimant": 0.80,
         "dispute_recall": 0.12,
         "dispute_precision": 0.85,
