@@ -66,6 +66,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..models import ArticleCount, Entity, EntityType, Mention, MentionKind
+from .attribution import REPORT_RATIO, default_lexicon, subject_of
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 from .places import Gazetteer, Place, demonym_stems, gazetteer, key, stem_place
 
@@ -342,8 +343,6 @@ def extract_entities(doc: Doc, article_id: str, title: str | None = None) -> lis
 def _missed_speakers(doc: Doc, pieces: list[_Piece]) -> list[_Piece]:
     """Names NER left out where a name must be: the subject of a reporting verb that is a run of two or
     three capitalised proper nouns ("Vincent Cable, for the Liberal Democrats, accused ...")."""
-    from .attribution import REPORT_RATIO, default_lexicon, subject_of
-
     lexicon = default_lexicon()
     covered = {i for p in pieces for i in range(p.start, p.end)}
     out = []
@@ -381,7 +380,6 @@ def _missed_speakers(doc: Doc, pieces: list[_Piece]) -> list[_Piece]:
             out.append(_Piece(ids[0], ids[-1] + 1, "PERSON", mention_start=ids[0]))
             covered.update(ids)
     return out
-
 
 
 def _absorb(target: _Group, source: _Group, *, as_person: bool = False) -> None:

@@ -1,9 +1,9 @@
 """From a mention to an entity: the one resolver of quote speakers, claimants and disputers.
 
-`Resolver(doc, entities, quoted)` is built once per parsed article (entities from `entities.py`, `quoted` the
-spans inside quotation marks). `resolve_acts(acts)` takes the source phrase of every speech act in text
-order and says, for each, which entity spoke, how it was found (`resolution`) and on what `evidence`. It
-leaves a mention unresolved rather than guess. Rules, in the order they apply:
+`Resolver(doc, entities, quoted)` is built by each stage that resolves sources (quotes.py over the marked
+spans, claims.py over the quotes' marked words; entities from `entities.py`). `resolve_acts(acts)` takes
+the source phrase of every speech act in text order and says, for each, which entity spoke, how it was
+found (`resolution`) and on what `evidence`. It leaves a mention unresolved rather than guess. Rules, in the order they apply:
 
 1. Continuation: an act that continues another (a new paragraph of the same quotation) has its speaker.
    A transcript label ("PENCE:") is the one person the article names so, by full name or surname
@@ -162,7 +162,7 @@ class Resolver(Positions):
         self._titles: dict[str, list[Role]] = {}
         self._people: list[tuple[int, str]] | None = None
         self._people_starts: list[int] = []
-        self._ages = self._ages_given()
+        self._ages: dict[str, set[str]] | None = None  # computed on the first age description
 
     # -- positions ---------------------------------------------------------------------------------
 
@@ -420,6 +420,8 @@ class Resolver(Positions):
             and m
         )
         if age:
+            if self._ages is None:
+                self._ages = self._ages_given()
             ids = self._ages.get(age.group(1), set())
             if len(ids) == 1 and (person := self._by_id(next(iter(ids)))) is not None:
                 return person, f"the article gives {person.name}'s age as {age.group(1)}"
