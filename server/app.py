@@ -27,6 +27,7 @@ from mcp.types import (
 from pydantic import BaseModel, BeforeValidator, Field
 
 from ..tools.api import Desk
+from ..tools.background import Background
 from ..tools.errors import ArticleNotFound, NewsdeskError
 from ..tools.models import (
     ArticleList,
@@ -47,6 +48,10 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 M = TypeVar("M", bound=BaseModel)
 EntityTypeName = Annotated[EntityType, BeforeValidator(lambda v: v.upper().strip() if isinstance(v, str) else v)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+SEARCH_SYNTAX = (
+    'Full-text search: all words must occur (any order, case- and accent-insensitive); "an exact phrase"; '
+    "prefix* ; OR between alternatives; NOT to exclude; parentheses to group."
+)
 
 INSTRUCTIONS = """\
 newsdesk answers questions about a local corpus of news articles, computed deterministically from the text.
@@ -57,6 +62,7 @@ returns is a character offset into get_article's body text."""
 @dataclass
 class AppState:
     desk: Desk
+    background: Background
 
 
 class NewsdeskServer(MCPServer[AppState]):
@@ -88,21 +94,19 @@ def desk_of(ctx: Context[AppState]) -> Desk:
 
 
 def analysed_desk(ctx: Context[AppState], article_id: str | None) -> Desk:
-    """Before a corpus-wide query, analyse what is missing, reporting progress to callers that asked for it."""
-    desk = desk_of(ctx)
+    """Before a corpus-wide query, give the background analysis a few seconds to finish (reporting its
+    progress to callers that asked for it); the answer's coverage says what it covers."""
+    state = ctx.request_context.lifespan_context
     if not (article_id or "").strip():
 
-        def progress(done: int, total: int, item: str) -> None:
+        def progress(done: int, total: int) -> None:
             try:
-                anyio.from_thread.run(ctx.report_progress, done, total, f"analysed {item}")
+                anyio.from_thread.run(ctx.report_progress, done, total, f"analysed {done} of {total}")
             except Exception:  # progress is best effort: a closed stream must not fail the query
                 log.debug("progress notification failed", exc_info=True)
 
-        try:
-            desk.analyse_all(progress)
-        except NewsdeskError as exc:
-            raise ToolError(str(exc)) from exc
-    return desk
+        state.background.wait(state.desk.settings.wait_seconds, progress)
+    return state.desk
 
 
 def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> NewsdeskServer:
@@ -110,12 +114,17 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
-        desk = await anyio.to_thread.run_sync(Desk.open, settings)
-        opened.append(AppState(desk=desk))
+        desk = await anyio.to_thread.run_sync(lambda: Desk.open(settings, sync=False))
+        if desk.store.count() == 0:  # a new index: read the folders before the first answer
+            await anyio.to_thread.run_sync(desk.refresh)
+        background = Background(desk)
+        background.start()
+        opened.append(AppState(desk=desk, background=background))
         try:
             yield opened[-1]
         finally:
             opened.clear()
+            await anyio.to_thread.run_sync(background.stop)
             desk.close()
 
     def current_desk() -> Desk:
@@ -130,16 +139,28 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.tool(annotations=READ_ONLY, title="List articles")
     def list_articles(
         ctx: Context[AppState],
-        query: Annotated[
-            str | None, Field(description="Words that must all occur in the title or body (case-insensitive).")
-        ] = None,
+        query: Annotated[str | None, Field(description=SEARCH_SYNTAX)] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Articles per page.")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        date_from: Annotated[str | None, Field(description="Only articles dated on or after (YYYY-MM-DD).")] = None,
+        date_to: Annotated[str | None, Field(description="Only articles dated on or before (YYYY-MM-DD).")] = None,
+        source: Annotated[str | None, Field(description="Only articles of this publisher or site.")] = None,
+        entity: Annotated[
+            str | None, Field(description="Only articles naming this entity (id, name or alias).")
+        ] = None,
+        sort: Annotated[
+            Literal["newest", "relevance"] | None,
+            Field(description="'relevance' (BM25; the default with a query) or 'newest' (the default without)."),
+        ] = None,
     ) -> Annotated[CallToolResult, ArticleList]:
-        """List the articles in the corpus (id, title, date, byline, source, word count), newest first.
+        """List or search the articles in the corpus (id, title, date, byline, source, word count).
 
-        Use it to find article ids for the other tools. Pages with `cursor`."""
-        return run_tool(lambda: desk_of(ctx).list_articles(query, limit, cursor), render.article_list)
+        Use it to find article ids for the other tools. With a query, each article has a snippet of the
+        matching words. Pages with `cursor`."""
+        return run_tool(
+            lambda: desk_of(ctx).list_articles(query, limit, cursor, date_from, date_to, source, entity, sort),
+            render.article_list,
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="Get article")
     def get_article(
@@ -204,7 +225,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         speaker: Annotated[
             str | None, Field(description="Entity id, name or alias ('Putin' finds Vladimir Putin's quotes).")
         ] = None,
-        query: Annotated[str | None, Field(description="Substring of the quoted words.")] = None,
+        query: Annotated[str | None, Field(description="Words of the quote. " + SEARCH_SYNTAX)] = None,
         kinds: Annotated[
             list[QuoteKind] | None,
             Field(description="direct (quoted speech), partial (quoted fragment), indirect (reported speech)."),
@@ -230,7 +251,9 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             str | None,
             Field(description="Entity id, name or alias, or a group as written ('some commentators')."),
         ] = None,
-        query: Annotated[str | None, Field(description="Substring of the claim or its evidence sentence.")] = None,
+        query: Annotated[
+            str | None, Field(description="Words of the claim or its evidence sentence. " + SEARCH_SYNTAX)
+        ] = None,
         min_checkworthiness: Annotated[
             float, Field(ge=0.0, le=1.0, description="Drop claims scoring below this (0..1).")
         ] = 0.0,
@@ -308,7 +331,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     ) -> Completion | None:
         if argument.name != "article_id" or not opened:
             return None
-        ids = [i for i in opened[-1].desk.index.ids() if i.startswith(argument.value)]
-        return Completion(values=ids[:100], total=len(ids), has_more=len(ids) > 100)
+        ids = opened[-1].desk.store.ids(argument.value, 101)
+        return Completion(values=ids[:100], has_more=len(ids) > 100)
 
     return mcp

@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--json", action="store_true", help="print the report as JSON")
     index.add_argument("--forget", action="store_true",
                        help="remove the DIRs from the folders this index remembers, then update")
+    index.add_argument("--jobs", type=int, metavar="N",
+                       help="worker processes for the analysis (default: one per core)")
     add_corpus_options(index)
 
     demo = sub.add_parser("demo", help="start the server, call every tool through an MCP client, print answers")
@@ -110,6 +112,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from ..tools.api import Desk
+    from ..tools.ingest import default_jobs
     from .progress import ProgressBar
 
     settings = settings_from(args)
@@ -118,11 +121,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"newsdesk: not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     desk = Desk.open(settings, sync=False)
-    desk.index.remember_roots(args.dirs, forget=args.forget)
+    desk.store.remember_roots(args.dirs, forget=args.forget)
     with ProgressBar("reading", enabled=not args.quiet) as bar:
         report = desk.refresh(bar.update)
-    with ProgressBar("analysing", enabled=not args.quiet) as bar:
-        report.analysed = desk.analyse_all(bar.update)
+    jobs = args.jobs or default_jobs()
+    with ProgressBar("analysing", unit="article", enabled=not args.quiet) as bar:
+        report.analysed = desk.analyse_all(bar.update, jobs=max(1, jobs))
     roots = desk.roots()
     desk.close()
     if args.json:

@@ -10,8 +10,9 @@ from tqdm import tqdm
 
 
 class ProgressBar:
-    def __init__(self, label: str, enabled: bool = True) -> None:
+    def __init__(self, label: str, enabled: bool = True, unit: str = "file") -> None:
         self.label = label
+        self.unit = unit
         self.enabled = enabled
         self._bar: tqdm | None = None
 
@@ -22,7 +23,7 @@ class ProgressBar:
         if not self.enabled:
             return
         if self._bar is None:
-            self._bar = tqdm(total=total, desc=self.label, unit="file", file=sys.stderr, leave=True,
+            self._bar = tqdm(total=total, desc=self.label, unit=self.unit, file=sys.stderr, leave=True,
                              mininterval=0.2 if sys.stderr.isatty() else 2.0)
         self._bar.total = total
         self._bar.set_postfix_str(item[:40], refresh=False)

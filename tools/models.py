@@ -39,8 +39,23 @@ class Article(ArticleMeta):
     paragraphs: list[Paragraph]
 
 
+class Coverage(BaseModel):
+    """How much of the corpus a corpus-wide answer covers while analysis is still running."""
+
+    analysed: int = Field(description="Articles analysed so far.")
+    articles: int = Field(description="Articles in the corpus.")
+
+    @property
+    def complete(self) -> bool:
+        return self.analysed >= self.articles
+
+
+class ArticleHit(ArticleMeta):
+    snippet: str | None = Field(None, description="With a query: the best matching words, [marked].")
+
+
 class ArticleList(BaseModel):
-    articles: list[ArticleMeta]
+    articles: list[ArticleHit]
     total: int = Field(description="How many articles match, over all pages.")
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page; null at the end.")
 
@@ -66,6 +81,7 @@ class CorpusOverview(BaseModel):
     roots: list[str] = Field(description="Corpus folders served.")
     index_path: str
     rejected: list[RejectedFileInfo] = Field(default_factory=list)
+    coverage: Coverage | None = None
 
 
 class RejectedFileInfo(BaseModel):
@@ -130,6 +146,7 @@ class EntityList(BaseModel):
     total: int
     next_cursor: str | None = None
     related_to: str | None = Field(None, description="The entity whose co-occurring entities these are.")
+    coverage: Coverage | None = Field(None, description="Corpus-wide: how many articles the answer covers.")
 
 
 # -- quotes (find_quotes) -------------------------------------------------------------------------
@@ -171,6 +188,7 @@ class QuoteList(BaseModel):
     quotes: list[Quote]
     total: int
     next_cursor: str | None = None
+    coverage: Coverage | None = Field(None, description="Corpus-wide: how many articles the answer covers.")
 
 
 # -- claims (summarize_claims) ----------------------------------------------------------------------
@@ -298,6 +316,14 @@ class ClaimSummary(BaseModel):
     counts: ClaimCounts
     total: int = Field(description="Matching claims over all pages.")
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page; null at the end.")
+
+
+class ArticleAnalysis(BaseModel):
+    """Everything the NLP layer extracts from one article, as the store writes it."""
+
+    entities: list[Entity] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
 
 
 CorpusOverview.model_rebuild()

@@ -1,10 +1,21 @@
-"""Limits and opaque cursors, the same for every list the tools return."""
+"""Limits and opaque cursors, the same for every list the tools return.
+
+A cursor is the last row's sort key (keyset pagination: the next page starts after it, as fast deep in
+a list as on its first page), or ["o", offset] for orders that are recomputed per query (relevance);
+base64 of JSON, opaque to callers.
+"""
 
 from __future__ import annotations
+
+import base64
+import json
+from typing import Any
 
 from .errors import BadArgument
 
 MAX_LIMIT = 100
+_NOT_OURS = "not a cursor this server returned; omit it to start from the first page"
+_OTHER_LIST = "this cursor belongs to another list or ordering; omit it to start again"
 
 
 def check_limit(limit: int, maximum: int = MAX_LIMIT) -> None:
@@ -12,22 +23,48 @@ def check_limit(limit: int, maximum: int = MAX_LIMIT) -> None:
         raise BadArgument("limit", f"must be between 1 and {maximum}, got {limit}")
 
 
-def decode_cursor(cursor: str | None, total: int | None = None) -> int:
-    """Cursors are opaque to callers; here they are a decimal offset into the result list."""
-    if cursor is None or cursor == "":
+def encode_cursor(key: list[Any]) -> str:
+    text = json.dumps(key, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def encode_offset(offset: int) -> str:
+    return encode_cursor(["o", offset])
+
+
+def _decode(cursor: str | None) -> list[Any] | None:
+    if cursor is None or not str(cursor).strip():
+        return None
+    text = str(cursor).strip()
+    try:
+        key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
+    except (ValueError, UnicodeDecodeError):
+        key = None
+    if not isinstance(key, list) or not key:
+        raise BadArgument("cursor", _NOT_OURS)
+    return key
+
+
+def decode_keyset(cursor: str | None, width: int) -> list[Any]:
+    """The sort key a keyset cursor holds ([] for the first page)."""
+    key = _decode(cursor)
+    if key is None:
+        return []
+    if len(key) != width or key[0] == "o":
+        raise BadArgument("cursor", _OTHER_LIST)
+    return key
+
+
+def decode_offset(cursor: str | None, total: int | None = None) -> int:
+    """The offset an offset cursor holds (0 for the first page)."""
+    key = _decode(cursor)
+    if key is None:
         return 0
-    text = str(cursor)
-    if not (text.isascii() and text.isdigit()):
-        raise BadArgument("cursor", "not a cursor this server returned; omit it to start from the first page")
-    offset = int(text)
-    if total is not None and offset > total:
+    if len(key) != 2 or key[0] != "o" or not isinstance(key[1], int) or key[1] < 0:
+        raise BadArgument("cursor", _OTHER_LIST)
+    if total is not None and key[1] > total:
         raise BadArgument("cursor", f"points past the end of the {total} results; omit it to start again")
-    return offset
-
-
-def page_window(total: int, offset: int, limit: int) -> tuple[int, int, str | None]:
-    end = min(total, offset + limit)
-    return offset, end, (str(end) if end < total else None)
+    return key[1]
 
 
 def blank_to_none(value: str | None) -> str | None:

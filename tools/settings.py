@@ -38,6 +38,9 @@ class Settings(BaseModel):
     index_path: Path = Field(default_factory=default_index_path, description="The SQLite index file.")
     spacy_model: str = Field(DEFAULT_MODEL, description="Name of an installed spaCy pipeline.")
     max_file_bytes: int = Field(5_000_000, gt=0, description="Larger corpus files are rejected.")
+    wait_seconds: float = Field(
+        5.0, ge=0, description="How long a corpus-wide call waits for background analysis before answering "
+        "with what is analysed so far.")
 
     @classmethod
     def from_env(

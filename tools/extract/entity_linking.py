@@ -1,164 +1,148 @@
-"""Corpus-level linking: one Entity per real-world thing over every article.
+"""Corpus-level linking: one Entity per real-world thing over every article, decided as each article is
+written (the store asks; nothing is recomputed from the whole corpus).
 
-Rules, in order:
-1. Entities with the same id (type + canonical name key) are one entity.
-2. Type agreement: entities whose names have the same key but different types across articles take the
-   type that holds at least two thirds of that name's mentions (spaCy's per-article mistakes, such as a
-   name tagged ORG in one article and PERSON in the others, are outvoted). Otherwise the types stay
-   apart (Georgia the state and a person named Georgia).
-3. Variants: an entity whose name equals an alias of exactly one other entity of the same type is that
-   entity ("Nato" -> "NATO", "Putin" -> "Vladimir Putin" when some article used both). A one-word person
-   name that is the surname of exactly one multi-word person (or of one named at least twice as often
-   as every other) is that person. Demonyms and roles never link: they are descriptions.
-4. The merged entity keeps the canonical name and id of the fuller entity; counts are summed, aliases
-   unioned, per-article counts combined, salience summed; the result is sorted by salience, highest
-   first.
+An article's entity links to an existing corpus entity by these rules, in order:
+1. Same name: a corpus entity whose name key (type + canonical name, see `places.key`) is the same, of
+   the same type; the most mentioned one if several.
+2. Type agreement: the same name under another type that already holds at least two thirds of the
+   name's mentions (spaCy's per-article mistakes, such as a name tagged ORG in one article and PERSON in
+   the others, are outvoted). Otherwise the types stay apart (Georgia the state, a person named Georgia).
+3. Variants: its name is an alias of exactly one corpus entity of the same type ("Nato" -> "NATO",
+   "Putin" -> "Vladimir Putin" when some article used both).
+4. Surnames: a one-word person name that is the surname of exactly one multi-word person (or of one
+   named at least twice as often as every other) is that person.
+Demonyms and roles ("Russian", "the president") never link: they are descriptions.
+
+Otherwise it becomes a new corpus entity, which absorbs the earlier entities it is the fuller name of:
+entities named by one of its aliases, and, for a multi-word person, a one-word person of its surname that
+no other multi-word person shares. Absorptions are recorded as merges, so the old id still finds it.
+
+A corpus entity is called by `best_name`: a full person name over a surname, an all-capital spelling over
+its case variants, else the most used spelling.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
-from ..models import ArticleCount, Entity
+from ..models import Entity
 from .entities import entity_id, is_acronym
 from .places import key
 
-TYPE_MAJORITY = 2 / 3
+DESCRIPTIVE = ("demonym", "role")  # mention kinds that describe an entity, never name it
 
 
-class _Union:
-    """Union-find over corpus ids; each group is later named by its best member."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while x != root:
-            x, self.parent[x] = self.parent.get(x, x), root
-        return root
-
-    def join(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[ra] = rb
+def name_key(name: str, type_: str | None = None) -> str:
+    """The comparison key names are linked and looked up by (`places.key`; a group's plural is its
+    singular: "Republicans" = "Republican")."""
+    k = key(name)
+    if type_ == "NORP" and k.endswith("s") and not k.endswith("ss"):
+        k = k[:-1]
+    return k
 
 
-def link_ids(per_article: dict[str, list[Entity]]) -> dict[tuple[str, str], str]:
-    """Map (article id, article-level entity id) to the corpus entity id."""
-    entities = [e for ents in per_article.values() for e in ents]
-    # 2. type agreement by name key
-    mentions_by_key: dict[str, Counter[str]] = defaultdict(Counter)
-    for e in entities:
-        mentions_by_key[key(e.name)][e.type] += e.mention_count
-    retyped: dict[str, str] = {}
-    for e in entities:
-        votes = mentions_by_key[key(e.name)]
-        top, n = votes.most_common(1)[0]
-        if top != e.type and n >= TYPE_MAJORITY * votes.total():
-            retyped[e.id] = entity_id(top, e.name)
+@dataclass
+class Candidate:
+    """A corpus entity found by one of its names."""
 
-    def corpus_id(e: Entity) -> str:
-        return retyped.get(e.id, e.id)
+    rowid: int
+    id: str
+    name: str
+    type: str
+    mention_count: int
+    role: str  # the role of the name that found it: name | alias | surname
 
-    # one record per corpus id: name, type, mention total, alias keys
-    names: dict[str, str] = {}
-    types: dict[str, str] = {}
-    weight: Counter[str] = Counter()
-    alias_keys: dict[str, set[str]] = defaultdict(set)
-    for e in entities:
-        cid = corpus_id(e)
-        names.setdefault(cid, e.name)
-        types[cid] = cid.split(":", 1)[0]
-        weight[cid] += e.mention_count
-        demonyms = {m.text for m in e.mentions or [] if m.kind in ("demonym", "role")}
-        alias_keys[cid].update(key(a) for a in e.aliases if a not in demonyms)
-    union = _Union()
-    # 3. variants: a name that is an alias of exactly one other entity of the same type
-    owners: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for cid, keys in alias_keys.items():
-        for k in keys:
-            owners[(types[cid], k)].add(cid)
-    for cid, name in names.items():
-        hits = owners.get((types[cid], key(name)), set()) - {cid}
-        if len(hits) == 1:
-            union.join(cid, hits.pop())
-    # surnames of multi-word people
-    by_surname: dict[str, list[str]] = defaultdict(list)
-    for cid, name in names.items():
-        words = key(name).split()
-        if types[cid] == "person" and len(words) > 1:
-            by_surname[words[-1]].append(cid)
-    for cid, name in names.items():
-        words = key(name).split()
-        if types[cid] != "person" or len(words) != 1:
+
+@dataclass
+class LinkKey:
+    """What linking needs to know of one article's entity."""
+
+    id: str
+    type: str
+    name: str
+    key: str
+    mentions: int
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, alias | description)
+
+    @classmethod
+    def of(cls, entity: Entity, aliases: list[tuple[str, str]] | None = None) -> LinkKey:
+        """`aliases` with their roles when known (as stored); else read off the entity's mentions."""
+        if aliases is None:
+            descriptive = {m.text for m in entity.mentions or [] if m.kind in DESCRIPTIVE}
+            aliases = [(a, "description" if a in descriptive else "alias") for a in entity.aliases]
+        return cls(entity_id(entity.type, entity.name), entity.type, entity.name,
+                   name_key(entity.name, entity.type), entity.mention_count, aliases)
+
+    @property
+    def words(self) -> list[str]:
+        return self.key.split()
+
+    @property
+    def full_person(self) -> bool:
+        return self.type == "PERSON" and len(self.words) > 1
+
+    def names(self) -> Iterator[tuple[str, str, str, int]]:
+        """(spelling, key, role, weight) rows to record for this entity."""
+        yield self.name, self.key, "name", self.mentions
+        for alias, role in self.aliases:
+            if alias != self.name:
+                yield alias, name_key(alias, self.type), role, 1
+        if self.full_person:
+            yield self.words[-1], self.words[-1], "surname", self.mentions
+
+    def absorbs(self) -> Iterator[tuple[str, str]]:
+        """(key, rule) of the earlier entities this new one may be the fuller name of."""
+        for alias, role in self.aliases:
+            if role == "alias" and name_key(alias, self.type) != self.key:
+                yield name_key(alias, self.type), "alias"
+        if self.full_person:
+            yield self.words[-1], "surname"
+
+
+def choose(entity: LinkKey, candidates: list[Candidate]) -> int | None:
+    """The corpus entity (rowid) an article's entity is, by rules 1-4; None for a new one."""
+    same_name = [c for c in candidates if c.role == "name"]
+    same_type = [c for c in same_name if c.type == entity.type]
+    if same_type:
+        return max(same_type, key=lambda c: c.mention_count).rowid
+    majority = [c for c in same_name if c.mention_count >= 2 * entity.mentions]
+    if majority:
+        return max(majority, key=lambda c: c.mention_count).rowid
+    owners = {c.rowid for c in candidates if c.role == "alias" and c.type == entity.type}
+    if len(owners) == 1:
+        return owners.pop()
+    if entity.type == "PERSON" and len(entity.words) == 1:
+        fits = sorted({c.rowid: c for c in candidates if c.role == "surname" and c.type == "PERSON"}.values(),
+                      key=lambda c: -c.mention_count)
+        if len(fits) == 1 or (len(fits) > 1 and fits[0].mention_count >= 2 * fits[1].mention_count):
+            return fits[0].rowid
+    return None
+
+
+def absorbed(entity: LinkKey, rule: str, candidates: list[Candidate], rivals: int = 0) -> list[Candidate]:
+    """Which earlier entities, found by their name under `rule`, the new entity absorbs. `rivals`: other
+    multi-word people sharing the surname."""
+    out = []
+    for c in candidates:
+        if c.type != entity.type or c.role != "name":
             continue
-        fits = sorted(by_surname.get(words[0], []), key=lambda c: -weight[c])
-        if len(fits) == 1 or (len(fits) > 1 and weight[fits[0]] >= 2 * weight[fits[1]]):
-            union.join(cid, fits[0])
-    # 4. a linked group is named by its best member: a full person name, an acronym, the most mentioned
-    members: dict[str, list[str]] = defaultdict(list)
-    for cid in names:
-        members[union.find(cid)].append(cid)
-    best: dict[str, str] = {}
-    for root, group in members.items():
-        top = max(group, key=lambda c: (
-            types[c] == "person" and len(key(names[c]).split()) > 1, is_acronym(names[c]), weight[c], c
-        ))  # fmt: skip
-        best[root] = top
-    return {
-        (article_id, e.id): best[union.find(corpus_id(e))]
-        for article_id, ents in per_article.items()
-        for e in ents
-    }
+        if c.type == "PERSON" and len(key(c.name).split()) > 1:
+            continue  # a full name is never absorbed
+        if rule == "surname" and (len(key(c.name).split()) != 1 or rivals):
+            continue
+        out.append(c)
+    return out
 
 
-def merge_corpus(per_article: dict[str, list[Entity]]) -> list[Entity]:
-    """One Entity per real-world thing over the corpus, counts summed, aliases unioned, by salience."""
-    ids = link_ids(per_article)
-    parts: dict[str, list[Entity]] = defaultdict(list)
-    for article_id, ents in per_article.items():
-        for e in ents:
-            parts[ids[(article_id, e.id)]].append(e)
-    merged = [_merge(cid, group) for cid, group in parts.items()]
-    merged.sort(key=lambda e: (-e.salience, e.name))
-    return merged
-
-
-def _merge(cid: str, group: list[Entity]) -> Entity:
-    type_ = cid.split(":", 1)[0].upper()
-    owners = [e for e in group if e.id == cid] or group
-    name = _pick_name([e for e in owners if entity_id(type_, e.name) == cid] or owners)
-    per_article: Counter[str] = Counter()
-    for e in group:
-        for a in e.articles:
-            per_article[a.article_id] += a.mentions
-    aliases = list(dict.fromkeys(a for e in group for a in [e.name, *e.aliases] if a != name))
-    has_mentions = any(e.mentions is not None for e in group)
-    mentions = [m for e in group for m in e.mentions or []] if has_mentions else None
-    if mentions is not None:
-        mentions.sort(key=lambda m: (m.article_id, m.start))
-    return Entity(
-        id=cid,
-        name=name,
-        type=type_,  # type: ignore[arg-type]
-        aliases=aliases,
-        mention_count=sum(e.mention_count for e in group),
-        article_count=len(per_article),
-        articles=[ArticleCount(article_id=a, mentions=n) for a, n in per_article.most_common()],
-        salience=round(sum(e.salience for e in group), 3),
-        mentions=mentions,
-    )
-
-
-def _pick_name(group: list[Entity]) -> str:
-    """The most used spelling; an all-capital spelling wins over its case variants."""
-    counts: Counter[str] = Counter()
-    for e in group:
-        counts[e.name] += e.mention_count
-    caps = [n for n in counts if is_acronym(n)]
-    if caps:
-        return max(caps, key=lambda n: counts[n])
-    return max(counts, key=lambda n: (counts[n], n))
+def best_name(type_: str, spellings: Mapping[str, int]) -> str | None:
+    """The corpus entity's name from its spellings and their mention counts."""
+    if not spellings:
+        return None
+    pool = dict(spellings)
+    if type_ == "PERSON":
+        full = {n: m for n, m in pool.items() if len(key(n).split()) > 1}
+        pool = full or pool
+    caps = {n: m for n, m in pool.items() if is_acronym(n)}
+    pool = caps or pool
+    return max(pool, key=lambda n: (pool[n], n))

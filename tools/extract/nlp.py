@@ -73,3 +73,10 @@ def parse(text: str, model: str) -> Doc:
     nlp = load_pipeline(model)
     with _parse_lock:
         return nlp(text)
+
+
+def pipe(texts: list[str], model: str, batch_size: int = 16) -> list[Doc]:
+    """Parse many texts at once (nlp.pipe), one batch at a time per process."""
+    nlp = load_pipeline(model)
+    with _parse_lock:
+        return list(nlp.pipe(texts, batch_size=batch_size))

@@ -1,0 +1,178 @@
+"""Filling the store: corpus folders mirrored into articles, then every missing analysis computed.
+
+- `sync` walks the folders: new files are read, changed ones (by size, mtime, then content hash) read
+  again, removed ones dropped. A folder that is absent (unmounted) keeps its articles.
+- `analyse_missing` runs spaCy over the articles with no current analysis, `nlp.pipe` in batches, in
+  `jobs` worker processes (each loads the pipeline once), and writes each batch in one transaction, so an
+  interrupted run resumes where it stopped. `jobs=1` analyses in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+
+from .corpus import build_article, file_digest, id_stem, iter_corpus_files, read_file
+from .errors import RejectedFile
+from .extract import TEXT_EXTRACTOR_VERSION
+from .models import ArticleAnalysis, IndexReport, RejectedFileInfo
+from .store import FileRow, Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+BATCH = 16  # articles per nlp.pipe call and per transaction
+
+
+def default_jobs() -> int:
+    """Worker processes for `newsdesk index`: one per core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Progress | None = None) -> IndexReport:
+    """Mirror the corpus folders: add new files, re-extract changed ones, drop removed ones."""
+    report = IndexReport()
+    root_list = [Path(r) for r in roots]
+    files: list[tuple[Path, Path]] = []
+    for root in root_list:
+        if not root.exists():
+            report.rejected.append(RejectedFileInfo(path=str(root), reason="corpus folder does not exist"))
+            continue
+        files.extend((root, path) for path in iter_corpus_files(root))
+    report.files_seen = len(files)
+    seen = {str(path) for _, path in files}
+    absent = {str(r) for r in root_list if not r.exists()}  # an unmounted folder keeps its articles
+    for row in store.files():  # prune first, so a moved file keeps its id
+        if row.root not in absent and row.path not in seen:
+            store.delete_file(row.path)
+            report.removed += 1
+    for n, (root, path) in enumerate(files, 1):
+        if progress:
+            progress(n, len(files), path.name)
+        try:
+            _sync_file(store, root, path, max_file_bytes, report)
+        except OSError as exc:
+            _reject(store, root, path, "", 0, 0.0, f"cannot read file ({exc.strerror})", report)
+        except Exception as exc:  # one file's failure must not stop the others or lose the index
+            log.exception("extraction failed for %s", path)
+            _reject(store, root, path, "", 0, 0.0, f"extraction failed ({type(exc).__name__}: {exc})", report)
+    report.articles = store.count()
+    return report
+
+
+def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report: IndexReport) -> None:
+    stat = path.stat()
+    key = str(path)
+    row = store.file(key)
+    if row and row.size == stat.st_size and row.mtime == stat.st_mtime and row.version == TEXT_EXTRACTOR_VERSION:
+        _unchanged(row, report)
+        return
+    if stat.st_size > max_file_bytes:
+        reason = f"file is {stat.st_size:,} bytes, over the {max_file_bytes:,}-byte limit"
+        _reject(store, root, path, "", stat.st_size, stat.st_mtime, reason, report)
+        return
+    data = path.read_bytes()
+    digest = file_digest(data)
+    if row and row.digest == digest and row.version == TEXT_EXTRACTOR_VERSION:
+        store.touch_file(key, stat.st_mtime)
+        _unchanged(row, report)
+        return
+    try:
+        raws = read_file(path, data, max_file_bytes)
+    except RejectedFile as exc:
+        _reject(store, root, path, digest, stat.st_size, stat.st_mtime, exc.reason, report)
+        return
+    articles = [(build_article(raw, id_stem(raw)), raw.record) for raw in raws]
+    store.put_file(FileRow(key, str(root), digest, stat.st_size, stat.st_mtime, TEXT_EXTRACTOR_VERSION, "ok", None),
+                   articles)
+    if row:
+        report.updated += 1
+    else:
+        report.added += 1
+
+
+def _unchanged(row: FileRow, report: IndexReport) -> None:
+    report.unchanged += 1
+    if row.status != "ok":
+        report.rejected.append(RejectedFileInfo(path=row.path, reason=row.reason or "rejected"))
+
+
+def _reject(store: Store, root: Path, path: Path, digest: str, size: int, mtime: float, reason: str,
+            report: IndexReport) -> None:
+    log.warning("rejected %s: %s", path, reason)
+    report.rejected.append(RejectedFileInfo(path=str(path), reason=reason))
+    store.put_file(FileRow(str(path), str(root), digest, size, mtime, TEXT_EXTRACTOR_VERSION, "rejected", reason))
+
+
+# -- analyses -------------------------------------------------------------------------------------
+
+Work = list[tuple[str, str, str, str]]  # (article id, digest, title, body)
+
+
+def _batches(store: Store, version: str) -> Iterator[Work]:
+    todo = store.missing_analyses(version)
+    for start in range(0, len(todo), BATCH):
+        yield store.bodies(todo[start:start + BATCH])
+
+
+def analyse_missing(
+    store: Store, model: str, jobs: int = 1, progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Analyse every article with no current analysis; returns how many were written."""
+    from .analysis import analysis_version
+
+    version = analysis_version(model)
+    total = len(store.missing_analyses(version))
+    if not total:
+        return 0
+    done = 0
+
+    def write(results: list[tuple[str, str, ArticleAnalysis]]) -> None:
+        nonlocal done
+        done += store.put_analyses((aid, digest, version, analysis) for aid, digest, analysis in results)
+        if progress and results:
+            progress(done, total, results[-1][0])
+
+    if jobs <= 1:
+        for work in _batches(store, version):
+            if stop is not None and stop.is_set():
+                break
+            write(analyse_batch(work, model))
+        return done
+    context = get_context("spawn")  # never fork a process that runs threads
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(model,)) as pool:
+        pending: set[Future] = set()
+        for work in _batches(store, version):
+            if stop is not None and stop.is_set():
+                break
+            pending.add(pool.submit(analyse_batch, work, model))
+            if len(pending) >= 2 * jobs:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    write(future.result())
+        for future in pending:
+            write(future.result())
+    return done
+
+
+def _worker_init(model: str) -> None:
+    from .extract.nlp import load_pipeline
+
+    load_pipeline(model)
+
+
+def analyse_batch(work: Work, model: str) -> list[tuple[str, str, ArticleAnalysis]]:
+    """Parse a batch with nlp.pipe and run the extractors on each Doc."""
+    from .analysis import analyse_doc
+    from .extract.nlp import pipe
+
+    docs = pipe([body for _, _, _, body in work], model)
+    return [(aid, digest, analyse_doc(doc, aid, title)) for (aid, digest, title, _), doc in zip(work, docs)]

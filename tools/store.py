@@ -1,0 +1,1029 @@
+"""The index: one SQLite file, and every SQL statement of newsdesk.
+
+Schema (version SCHEMA_VERSION, kept in PRAGMA user_version):
+
+- files: one row per corpus file (digest, size, mtime, status, the reason a file was rejected);
+- articles: metadata columns and the body text, once; paragraphs: offsets into that body;
+- analyses: which articles are analysed, by which versions of the rules, data files and pipeline;
+- entities: corpus-wide, one row per real-world thing, with its counts kept up to date as articles are
+  written and removed; entity_names: every spelling with its comparison key (how names are linked and
+  looked up); entity_merges: the record of entities merged into others (an old id still finds the
+  survivor);
+- article_entities: an article's own entities, each linked to a corpus entity; mentions: their offsets;
+- quotes and claims: one row per quote and per claim, with the columns the tools filter and sort on,
+  and `detail`, the rest of the item as compact JSON (texts the body already holds are left out);
+  claim_links: disputes, replies and nesting between claims;
+- articles_fts, quotes_fts, claims_fts: FTS5 full-text indexes (BM25) over titles and bodies, quote text,
+  and claim text with its claimant.
+
+Texts of spans, sentences and paragraphs are never stored twice: they are slices of the body, cut again
+when read. Corpus entity ids are assigned as articles are written (`_link_entity`); nothing is recomputed
+from the whole corpus. The Store is the narrow interface the tools use; a second SQL backend would
+implement the same methods.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BadArgument, IndexOutdated
+from .models import (
+    Article,
+    ArticleAnalysis,
+    ArticleCount,
+    ArticleMeta,
+    Claim,
+    Entity,
+    Mention,
+    Paragraph,
+    Quote,
+    RejectedFileInfo,
+)
+from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational
+SEP = " ... "  # how fragments join into a quote's or claim's text
+
+SCHEMA = """
+CREATE TABLE files(
+    path TEXT PRIMARY KEY, root TEXT NOT NULL, digest TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime REAL NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, reason TEXT);
+CREATE TABLE remembered_roots(path TEXT PRIMARY KEY);
+CREATE TABLE articles(
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, record INTEGER NOT NULL,
+    digest TEXT NOT NULL, format TEXT NOT NULL, title TEXT NOT NULL, date TEXT, byline TEXT, source TEXT,
+    url TEXT, word_count INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE INDEX articles_path ON articles(path);
+CREATE INDEX articles_date ON articles(date, rowid);
+CREATE INDEX articles_source ON articles(source, date);
+CREATE TABLE paragraphs(
+    article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article, idx)) WITHOUT ROWID;
+CREATE TABLE analyses(
+    article INTEGER PRIMARY KEY REFERENCES articles ON DELETE CASCADE, version TEXT NOT NULL,
+    digest TEXT NOT NULL);
+CREATE INDEX analyses_version ON analyses(version);
+CREATE TABLE entities(
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, type TEXT NOT NULL,
+    mention_count INTEGER NOT NULL DEFAULT 0, article_count INTEGER NOT NULL DEFAULT 0,
+    salience REAL NOT NULL DEFAULT 0);
+CREATE INDEX entities_rank ON entities(salience DESC, name);
+CREATE TABLE entity_names(
+    entity INTEGER NOT NULL REFERENCES entities ON DELETE CASCADE, name TEXT NOT NULL, key TEXT NOT NULL,
+    role TEXT NOT NULL,  -- name | alias | description (demonym, role: never linked) | surname
+    mentions INTEGER NOT NULL, PRIMARY KEY(entity, name, role)) WITHOUT ROWID;
+CREATE INDEX entity_names_key ON entity_names(key, role);
+CREATE TABLE entity_merges(
+    old_id TEXT PRIMARY KEY, entity INTEGER NOT NULL REFERENCES entities ON DELETE CASCADE,
+    reason TEXT NOT NULL);
+CREATE TABLE article_entities(
+    article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, seq INTEGER NOT NULL,
+    local_id TEXT NOT NULL, entity INTEGER NOT NULL REFERENCES entities, name TEXT NOT NULL,
+    type TEXT NOT NULL, mention_count INTEGER NOT NULL, salience REAL NOT NULL, aliases TEXT NOT NULL,
+    PRIMARY KEY(article, seq)) WITHOUT ROWID;
+CREATE INDEX article_entities_entity ON article_entities(entity, article);
+CREATE INDEX article_entities_top ON article_entities(entity, mention_count DESC);
+CREATE TABLE mentions(
+    article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, start INTEGER NOT NULL,
+    end INTEGER NOT NULL, entity_seq INTEGER NOT NULL, kind TEXT NOT NULL, sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL, PRIMARY KEY(article, start, entity_seq)) WITHOUT ROWID;
+CREATE TABLE quotes(
+    rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE,
+    seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, speaker_seq INTEGER,
+    speaker INTEGER REFERENCES entities, resolution TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX quotes_article ON quotes(article, seq);
+CREATE INDEX quotes_speaker ON quotes(speaker, rowid);
+CREATE TABLE claims(
+    rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE,
+    seq INTEGER NOT NULL, id TEXT NOT NULL, attributed INTEGER NOT NULL, claimant_seq INTEGER,
+    claimant INTEGER REFERENCES entities, claimant_kind TEXT NOT NULL, claimant_name TEXT NOT NULL,
+    stance TEXT NOT NULL, certainty TEXT NOT NULL, form TEXT NOT NULL, type TEXT NOT NULL,
+    checkworthiness REAL NOT NULL, start INTEGER NOT NULL, disputed INTEGER NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX claims_article ON claims(article, seq);
+CREATE INDEX claims_claimant ON claims(claimant, checkworthiness DESC);
+CREATE INDEX claims_rank ON claims(attributed, checkworthiness DESC);
+CREATE TABLE claim_links(
+    source INTEGER NOT NULL REFERENCES claims ON DELETE CASCADE,
+    target INTEGER NOT NULL REFERENCES claims ON DELETE CASCADE,
+    kind TEXT NOT NULL,  -- disputes | responds_to | parent
+    PRIMARY KEY(source, kind, target)) WITHOUT ROWID;
+CREATE INDEX claim_links_target ON claim_links(target, kind);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, body, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE claims_fts USING fts5(
+    text, claimant, content='', tokenize='unicode61 remove_diacritics 2');
+"""
+
+ARTICLE_COLUMNS = "a.rowid, a.id, a.title, a.date, a.byline, a.source, a.url, a.word_count"
+
+
+@dataclass
+class FileRow:
+    path: str
+    root: str
+    digest: str
+    size: int
+    mtime: float
+    version: str
+    status: str
+    reason: str | None
+
+
+@dataclass
+class Page:
+    """One page of a list: the items, how many match in all, and the cursor of the next page."""
+
+    items: list[Any]
+    total: int
+    next_cursor: str | None
+
+
+class Store:
+    """The index file. Thread-safe: one connection, one lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Create the schema, or keep a current one. An index of an older schema is rebuilt (its files
+        are read again on the next sync; the corpus files themselves are never touched)."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise IndexOutdated(
+                str(self.path), f"it was made by a newer newsdesk (schema {version}, this one reads "
+                f"{SCHEMA_VERSION}); upgrade newsdesk or point NEWSDESK_INDEX at another file"
+            )
+        roots: list[str] = []
+        if tables:
+            if "remembered_roots" in tables:
+                roots = [r[0] for r in self._db.execute("SELECT path FROM remembered_roots")]
+            log.warning("index %s has schema %d; rebuilding it as schema %d (the corpus folders are read "
+                        "again)", self.path, version, SCHEMA_VERSION)
+            self._db.execute("PRAGMA foreign_keys=OFF")
+            for (name,) in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE '%_fts_%'"
+            ).fetchall():
+                self._db.execute(f'DROP TABLE IF EXISTS "{name}"')
+            self._db.execute("PRAGMA foreign_keys=ON")
+        with self._db:
+            self._db.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            self._db.executemany("INSERT OR IGNORE INTO remembered_roots VALUES(?)", [(r,) for r in roots])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes inside one transaction (a batch of articles is one commit)."""
+        with self._lock, self._db:
+            yield
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def file(self, path: str) -> FileRow | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+        return FileRow(**dict(row)) if row else None
+
+    def files(self) -> list[FileRow]:
+        with self._lock:
+            return [FileRow(**dict(r)) for r in self._db.execute("SELECT * FROM files ORDER BY path")]
+
+    def touch_file(self, path: str, mtime: float) -> None:
+        with self.transaction():
+            self._db.execute("UPDATE files SET mtime=? WHERE path=?", (mtime, path))
+
+    def put_file(self, row: FileRow, articles: Sequence[tuple[Article, int]] = ()) -> list[str]:
+        """Replace a file and its articles (article, record number); returns the articles' ids, which
+        are made unique against other files' articles."""
+        ids = []
+        with self.transaction():
+            self._delete_file(row.path)
+            for article, record in articles:
+                article = article.model_copy(update={"id": self._unique_id(article.id, row.path)})
+                self._insert_article(article, row.path, record, row.digest)
+                ids.append(article.id)
+            self._db.execute("INSERT INTO files VALUES(?,?,?,?,?,?,?,?)", (
+                row.path, row.root, row.digest, row.size, row.mtime, row.version, row.status, row.reason))
+        return ids
+
+    def delete_file(self, path: str) -> None:
+        with self.transaction():
+            self._delete_file(path)
+
+    def _delete_file(self, path: str) -> None:
+        for (rowid,) in self._db.execute("SELECT rowid FROM articles WHERE path=?", (path,)).fetchall():
+            self._delete_analysis(rowid)
+            self._db.execute(
+                "INSERT INTO articles_fts(articles_fts, rowid, title, body) "
+                "SELECT 'delete', rowid, title, body FROM articles WHERE rowid=?", (rowid,))
+            self._db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
+        self._db.execute("DELETE FROM files WHERE path=?", (path,))
+
+    def _unique_id(self, stem: str, path: str) -> str:
+        candidate, n = stem, 1
+        while (row := self._db.execute("SELECT path FROM articles WHERE id=?", (candidate,)).fetchone()) and (
+            row["path"] != path
+        ):
+            n += 1
+            candidate = f"{stem}-{n}"
+        return candidate
+
+    def remember_roots(self, roots: Iterable[Path], forget: bool = False) -> None:
+        """Folders given to `newsdesk index` stay part of the corpus of this index until forgotten."""
+        sql = "DELETE FROM remembered_roots WHERE path=?" if forget else "INSERT OR IGNORE INTO remembered_roots VALUES(?)"
+        with self.transaction():
+            self._db.executemany(sql, [(str(Path(r).expanduser().resolve()),) for r in roots])
+
+    def remembered_roots(self) -> list[Path]:
+        with self._lock:
+            return [Path(r["path"]) for r in self._db.execute("SELECT path FROM remembered_roots ORDER BY path")]
+
+    def rejected(self) -> list[RejectedFileInfo]:
+        with self._lock:
+            rows = self._db.execute("SELECT path, reason FROM files WHERE status!='ok' ORDER BY path").fetchall()
+        return [RejectedFileInfo(path=r["path"], reason=r["reason"] or "rejected") for r in rows]
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def _insert_article(self, article: Article, path: str, record: int, digest: str) -> None:
+        cur = self._db.execute(
+            "INSERT INTO articles(id, path, record, digest, format, title, date, byline, source, url, "
+            "word_count, body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article.id, path, record, digest, article.format, article.title, article.date, article.byline,
+             article.source, article.url, article.word_count, article.body),
+        )
+        rowid = cur.lastrowid
+        self._db.executemany(
+            "INSERT INTO paragraphs VALUES(?,?,?,?)", [(rowid, p.index, p.start, p.end) for p in article.paragraphs]
+        )
+        self._db.execute("INSERT INTO articles_fts(rowid, title, body) VALUES(?,?,?)",
+                         (rowid, article.title, article.body))
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def ids(self, prefix: str = "", limit: int | None = None) -> list[str]:
+        sql = "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id"
+        params: list[Any] = [prefix, prefix + "\U0010ffff"]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._lock:
+            return [r[0] for r in self._db.execute(sql, params)]
+
+    def get(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+            if row is None:
+                return None
+            paragraphs = self._db.execute(
+                "SELECT idx, start, end FROM paragraphs WHERE article=? ORDER BY idx", (row["rowid"],)
+            ).fetchall()
+        body = row["body"]
+        return Article(
+            id=row["id"], title=row["title"], date=row["date"], byline=row["byline"], source=row["source"],
+            url=row["url"], word_count=row["word_count"], format=row["format"], path=row["path"], body=body,
+            paragraphs=[Paragraph(index=p["idx"], start=p["start"], end=p["end"], text=body[p["start"]:p["end"]])
+                        for p in paragraphs],
+        )
+
+    def list_articles(
+        self,
+        query: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+        sort: str = "newest",
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page:
+        """Articles matching every filter, as (ArticleMeta, snippet or None). sort: 'newest' (date, then
+        newest row) or 'relevance' (BM25, title weighted twice; needs a query)."""
+        where, params = [], []
+        join = ""
+        if query:
+            if (match := fts_query(query)) is None:
+                return Page([], 0, None)
+            join += " JOIN articles_fts f ON f.rowid = a.rowid"
+            where.append("articles_fts MATCH ?")
+            params.append(match)
+        if date_from:
+            where.append("a.date >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("a.date <= ?")
+            params.append(date_to + "~")  # a month or a year includes its days
+        if source:
+            where.append("a.source = ? COLLATE NOCASE")
+            params.append(source)
+        if entity:
+            where.append("a.rowid IN (SELECT article FROM article_entities WHERE entity = "
+                         "(SELECT rowid FROM entities WHERE id = ?))")
+            params.append(entity)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        snippet = ", snippet(articles_fts, 1, '[', ']', '...', 12) AS snip" if query else ", NULL AS snip"
+        with self._lock:
+            total = self._count(f"SELECT COUNT(*) FROM articles a{join}{clause}", params)
+            if sort == "relevance" and query:
+                offset = decode_offset(cursor, total)
+                rows = self._fetch(
+                    f"SELECT {ARTICLE_COLUMNS}{snippet} FROM articles a{join}{clause} "
+                    "ORDER BY bm25(articles_fts, 2.0, 1.0), a.rowid LIMIT ? OFFSET ?",
+                    [*params, limit + 1, offset],
+                )
+                items, more = rows[:limit], len(rows) > limit
+                next_cursor = encode_offset(offset + limit) if more else None
+            else:
+                after = decode_keyset(cursor, 2)
+                keyset = ""
+                kparams: list[Any] = []
+                if after:
+                    keyset = (" AND " if clause else " WHERE ") + "(coalesce(a.date, ''), a.rowid) < (?, ?)"
+                    kparams = list(after)
+                rows = self._fetch(
+                    f"SELECT {ARTICLE_COLUMNS}{snippet} FROM articles a{join}{clause}{keyset} "
+                    "ORDER BY coalesce(a.date, '') DESC, a.rowid DESC LIMIT ?",
+                    [*params, *kparams, limit + 1],
+                )
+                items, more = rows[:limit], len(rows) > limit
+                last = items[-1] if items else None
+                next_cursor = encode_cursor([last["date"] or "", last["rowid"]]) if more and last else None
+        return Page([(_meta(r), r["snip"]) for r in items], total, next_cursor)
+
+    def _count(self, sql: str, params: Sequence[Any]) -> int:
+        try:
+            return int(self._db.execute(sql, params).fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            raise _query_error(exc) from exc
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise _query_error(exc) from exc
+
+    # -- analyses -------------------------------------------------------------------------------
+
+    def missing_analyses(self, version: str, limit: int | None = None) -> list[str]:
+        """Ids of the articles with no analysis of this version (in reading order of the index)."""
+        sql = ("SELECT a.id FROM articles a LEFT JOIN analyses an ON an.article = a.rowid AND an.version = ? "
+               "AND an.digest = a.digest WHERE an.article IS NULL ORDER BY a.rowid")
+        params: list[Any] = [version]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._lock:
+            return [r[0] for r in self._db.execute(sql, params)]
+
+    def analysed(self, version: str) -> int:
+        with self._lock:
+            return int(self._db.execute(
+                "SELECT COUNT(*) FROM analyses an JOIN articles a ON a.rowid = an.article "
+                "WHERE an.version = ? AND an.digest = a.digest", (version,)).fetchone()[0])
+
+    def is_analysed(self, article_id: str, version: str) -> bool:
+        with self._lock:
+            return self._db.execute(
+                "SELECT 1 FROM analyses an JOIN articles a ON a.rowid = an.article "
+                "WHERE a.id = ? AND an.version = ? AND an.digest = a.digest", (article_id, version)
+            ).fetchone() is not None
+
+    def bodies(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
+        """(id, digest, title, body) of these articles, for analysis."""
+        with self._lock:
+            out = []
+            for article_id in ids:
+                row = self._db.execute("SELECT id, digest, title, body FROM articles WHERE id=?",
+                                       (article_id,)).fetchone()
+                if row:
+                    out.append((row["id"], row["digest"], row["title"], row["body"]))
+            return out
+
+    def put_analysis(self, article_id: str, digest: str, version: str, analysis: ArticleAnalysis) -> bool:
+        """Write one article's analysis, replacing an older one, and link its entities into the corpus.
+        False when the article is gone or has changed since it was read (the analysis is dropped)."""
+        with self.transaction():
+            return self._put_analysis(article_id, digest, version, analysis)
+
+    def put_analyses(self, items: Iterable[tuple[str, str, str, ArticleAnalysis]]) -> int:
+        """Many analyses in one transaction; returns how many were written."""
+        with self.transaction():
+            return sum(self._put_analysis(*item) for item in items)
+
+    def _put_analysis(self, article_id: str, digest: str, version: str, analysis: ArticleAnalysis) -> bool:
+        row = self._db.execute("SELECT rowid, digest, body FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None or row["digest"] != digest:
+            return False
+        rowid, body = row["rowid"], row["body"]
+        self._delete_analysis(rowid)
+        from .extract.entity_linking import LinkKey
+
+        seq_of: dict[str, int] = {}
+        corpus_of: dict[int, int] = {}
+        for seq, entity in enumerate(analysis.entities):
+            kind = LinkKey.of(entity)
+            seq_of[entity.id] = seq
+            corpus_of[seq] = self._link_entity(entity, kind)
+            self._db.execute(
+                "INSERT INTO article_entities VALUES(?,?,?,?,?,?,?,?,?)",
+                (rowid, seq, entity.id, corpus_of[seq], entity.name, entity.type, entity.mention_count,
+                 entity.salience, _dumps(kind.aliases)))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO mentions VALUES(?,?,?,?,?,?,?)",
+            [(rowid, m.start, m.end, seq_of[e.id], m.kind, m.sentence_start, m.sentence_end)
+             for e in analysis.entities for m in e.mentions or []],
+        )
+        self._add_to_entities(rowid)
+        for seq, quote in enumerate(analysis.quotes):
+            local = seq_of.get(quote.speaker.entity_id) if quote.speaker.entity_id else None
+            detail = pack(quote.model_dump(mode="json", exclude={"id", "article_id", "kind"}), body)
+            cur = self._db.execute(
+                "INSERT INTO quotes(article, seq, id, kind, speaker_seq, speaker, resolution, detail) "
+                "VALUES(?,?,?,?,?,?,?,?)",
+                (rowid, seq, _suffix(quote.id, article_id), quote.kind, local,
+                 corpus_of.get(local) if local is not None else None, quote.speaker.resolution, _dumps(detail)),
+            )
+            self._db.execute("INSERT INTO quotes_fts(rowid, text) VALUES(?,?)", (cur.lastrowid, quote.text))
+        claim_rows: dict[str, int] = {}
+        for seq, claim in enumerate(analysis.claims):
+            local = seq_of.get(claim.claimant.entity_id) if claim.claimant.entity_id else None
+            detail = pack(claim.model_dump(mode="json", exclude={
+                "id", "article_id", "attributed", "stance", "certainty", "form", "type", "checkworthiness",
+                "disputed", "disputes", "responds_to", "parent_id"}), body)
+            cur = self._db.execute(
+                "INSERT INTO claims(article, seq, id, attributed, claimant_seq, claimant, claimant_kind, "
+                "claimant_name, stance, certainty, form, type, checkworthiness, start, disputed, detail) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (rowid, seq, _suffix(claim.id, article_id), claim.attributed, local,
+                 corpus_of.get(local) if local is not None else None, claim.claimant.kind,
+                 claim.claimant.name, claim.stance, claim.certainty, claim.form, claim.type,
+                 claim.checkworthiness, claim.start, claim.disputed, _dumps(detail)),
+            )
+            claim_rows[claim.id] = cur.lastrowid
+            self._db.execute("INSERT INTO claims_fts(rowid, text, claimant) VALUES(?,?,?)",
+                             (cur.lastrowid, f"{claim.text}\n{claim.evidence.text}", claim.claimant.name))
+        links = []
+        for claim in analysis.claims:
+            targets = [("disputes", t) for t in claim.disputes] + [("responds_to", t) for t in claim.responds_to]
+            targets += [("parent", claim.parent_id)] if claim.parent_id else []
+            links += [(claim_rows[claim.id], claim_rows[t], kind) for kind, t in targets if t in claim_rows]
+        self._db.executemany("INSERT OR IGNORE INTO claim_links VALUES(?,?,?)", links)
+        self._db.execute("INSERT INTO analyses VALUES(?,?,?)", (rowid, version, digest))
+        return True
+
+    def _delete_analysis(self, rowid: int) -> None:
+        """Remove an article's analysis and take its counts out of the corpus entities."""
+        if self._db.execute("SELECT 1 FROM analyses WHERE article=?", (rowid,)).fetchone() is None:
+            return
+        body = self._db.execute("SELECT body FROM articles WHERE rowid=?", (rowid,)).fetchone()["body"]
+        for q in self._db.execute("SELECT rowid, detail FROM quotes WHERE article=?", (rowid,)).fetchall():
+            text = unpack(json.loads(q["detail"]), body)["text"]
+            self._db.execute("INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES('delete', ?, ?)",
+                             (q["rowid"], text))
+        for c in self._db.execute("SELECT rowid, claimant_name, detail FROM claims WHERE article=?",
+                                  (rowid,)).fetchall():
+            d = unpack(json.loads(c["detail"]), body)
+            self._db.execute(
+                "INSERT INTO claims_fts(claims_fts, rowid, text, claimant) VALUES('delete', ?, ?, ?)",
+                (c["rowid"], f"{d['text']}\n{d['evidence']['text']}", c["claimant_name"]))
+        touched = self._remove_from_entities(rowid)
+        for table in ("quotes", "claims", "mentions", "article_entities", "analyses"):
+            self._db.execute(f"DELETE FROM {table} WHERE article=?", (rowid,))
+        self._db.executemany("DELETE FROM entities WHERE rowid=? AND article_count <= 0", [(t,) for t in touched])
+        self._rename(touched)
+
+    # -- corpus entities --------------------------------------------------------------------------
+
+    def _link_entity(self, entity: Entity, kind: Any) -> int:
+        """The corpus entity an article's entity is, creating it when none fits (rules in
+        entity_linking); a new entity absorbs the earlier ones it is the fuller name of."""
+        from .extract import entity_linking as rules
+
+        chosen = rules.choose(kind, self._candidates(kind.key, ("name", "alias", "surname")))
+        if chosen is None:
+            existing = self._db.execute(
+                "SELECT rowid FROM entities WHERE id = ? UNION ALL "
+                "SELECT entity FROM entity_merges WHERE old_id = ? LIMIT 1", (kind.id, kind.id)).fetchone()
+            if existing:
+                chosen = existing[0]
+            else:
+                chosen = self._db.execute(
+                    "INSERT INTO entities(id, name, type) VALUES(?,?,?)", (kind.id, entity.name, entity.type)
+                ).lastrowid
+                for key, rule in kind.absorbs():
+                    rivals = self._db.execute(
+                        "SELECT COUNT(DISTINCT entity) FROM entity_names WHERE key=? AND role='surname' "
+                        "AND entity != ?", (key, chosen)).fetchone()[0] if rule == "surname" else 0
+                    found = [c for c in self._candidates(key, ("name",)) if c.rowid != chosen]
+                    for old in rules.absorbed(kind, rule, found, rivals):
+                        self._merge(old.rowid, chosen, f"{old.name!r} is a shorter name of {kind.name!r} ({rule})")
+        self._db.executemany(
+            "INSERT INTO entity_names VALUES(?,?,?,?,?) "
+            "ON CONFLICT(entity, name, role) DO UPDATE SET mentions = mentions + excluded.mentions",
+            [(chosen, name, key, role, weight) for name, key, role, weight in kind.names()],
+        )
+        return chosen
+
+    def _candidates(self, key: str, roles: Sequence[str]) -> list[Any]:
+        from .extract import entity_linking as rules
+
+        rows = self._db.execute(
+            "SELECT e.rowid, e.id, e.name, e.type, e.mention_count, n.role FROM entity_names n "
+            f"JOIN entities e ON e.rowid = n.entity WHERE n.key = ? AND n.role IN ({','.join('?' * len(roles))})",
+            (key, *roles)).fetchall()
+        return [rules.Candidate(**dict(r)) for r in rows]
+
+    def _merge(self, old: int, new: int, reason: str) -> None:
+        old_id = self._db.execute("SELECT id FROM entities WHERE rowid=?", (old,)).fetchone()[0]
+        for table, column in (("article_entities", "entity"), ("quotes", "speaker"), ("claims", "claimant"),
+                              ("entity_merges", "entity")):
+            self._db.execute(f"UPDATE {table} SET {column}=? WHERE {column}=?", (new, old))
+        self._db.execute(
+            "INSERT INTO entity_names SELECT ?, name, key, role, mentions FROM entity_names WHERE entity=? "
+            "ON CONFLICT(entity, name, role) DO UPDATE SET mentions = mentions + excluded.mentions", (new, old))
+        self._db.execute("DELETE FROM entities WHERE rowid=?", (old,))
+        self._db.execute("INSERT OR REPLACE INTO entity_merges VALUES(?,?,?)", (old_id, new, reason))
+        self._recount([new])
+
+    def _add_to_entities(self, article: int) -> None:
+        touched = [r[0] for r in self._db.execute(
+            "SELECT DISTINCT entity FROM article_entities WHERE article=?", (article,))]
+        self._db.execute(
+            "UPDATE entities SET mention_count = mention_count + s.m, salience = salience + s.sal, "
+            "article_count = article_count + 1 FROM (SELECT entity, SUM(mention_count) AS m, SUM(salience) AS sal "
+            "FROM article_entities WHERE article=? GROUP BY entity) AS s WHERE entities.rowid = s.entity",
+            (article,))
+        self._rename(touched)
+
+    def _remove_from_entities(self, article: int) -> list[int]:
+        from .extract import entity_linking as rules
+
+        rows = self._db.execute("SELECT * FROM article_entities WHERE article=?", (article,)).fetchall()
+        self._db.execute(
+            "UPDATE entities SET mention_count = mention_count - s.m, salience = salience - s.sal, "
+            "article_count = article_count - 1 FROM (SELECT entity, SUM(mention_count) AS m, SUM(salience) AS sal "
+            "FROM article_entities WHERE article=? GROUP BY entity) AS s WHERE entities.rowid = s.entity",
+            (article,))
+        for r in rows:
+            aliases = [tuple(a) for a in json.loads(r["aliases"])]
+            local = Entity(id=r["local_id"], name=r["name"], type=r["type"], aliases=[a for a, _ in aliases],
+                           mention_count=r["mention_count"], article_count=1, articles=[], salience=r["salience"])
+            for name, _key, role, mentions in rules.LinkKey.of(local, aliases).names():
+                self._db.execute("UPDATE entity_names SET mentions = mentions - ? WHERE entity=? AND name=? AND role=?",
+                                 (mentions, r["entity"], name, role))
+        self._db.execute("DELETE FROM entity_names WHERE mentions <= 0")
+        return sorted({r["entity"] for r in rows})
+
+    def _recount(self, entities: Iterable[int]) -> None:
+        for rowid in entities:
+            self._db.execute(
+                "UPDATE entities SET mention_count = s.m, salience = s.sal, article_count = s.n FROM "
+                "(SELECT coalesce(SUM(mention_count), 0) AS m, coalesce(SUM(salience), 0) AS sal, "
+                "COUNT(DISTINCT article) AS n FROM article_entities WHERE entity=?) AS s WHERE rowid=?",
+                (rowid, rowid))
+        self._rename(entities)
+
+    def _rename(self, entities: Iterable[int]) -> None:
+        """A corpus entity is called by its best spelling (entity_linking.best_name)."""
+        from .extract import entity_linking as rules
+
+        for rowid in entities:
+            row = self._db.execute("SELECT type, name FROM entities WHERE rowid=?", (rowid,)).fetchone()
+            if row is None:
+                continue
+            names = self._db.execute(
+                "SELECT name, mentions FROM entity_names WHERE entity=? AND role='name'", (rowid,)).fetchall()
+            best = rules.best_name(row["type"], {n["name"]: n["mentions"] for n in names})
+            if best and best != row["name"]:
+                self._db.execute("UPDATE entities SET name=? WHERE rowid=?", (best, rowid))
+
+    # -- reading entities -------------------------------------------------------------------------
+
+    def _entities(self, rows: Sequence[sqlite3.Row], top_articles: int = 10, aliases: int = 20) -> list[Entity]:
+        out = []
+        for r in rows:
+            names = self._db.execute(
+                "SELECT name FROM entity_names WHERE entity=? AND role != 'surname' AND name != ? "
+                "GROUP BY name ORDER BY SUM(mentions) DESC, name LIMIT ?", (r["rowid"], r["name"], aliases)
+            ).fetchall()
+            per_article: dict[str, int] = defaultdict(int)
+            for a in self._db.execute(
+                "SELECT ar.id, ae.mention_count FROM article_entities ae JOIN articles ar ON ar.rowid = ae.article "
+                "WHERE ae.entity=? ORDER BY ae.mention_count DESC LIMIT ?", (r["rowid"], top_articles * 2)
+            ):
+                per_article[a["id"]] += a["mention_count"]
+            ranked = sorted(per_article.items(), key=lambda kv: -kv[1])[:top_articles]
+            out.append(Entity(
+                id=r["id"], name=r["name"], type=r["type"], aliases=[n[0] for n in names],
+                mention_count=r["mention_count"], article_count=r["article_count"],
+                articles=[ArticleCount(article_id=a, mentions=n) for a, n in ranked],
+                salience=round(r["salience"], 3),
+            ))
+        return out
+
+    def entity(self, id_or_name: str) -> Entity | None:
+        """An entity by id (or a merged-away id), else by name or alias (case- and accent-insensitive
+        key); the most salient wins."""
+        from .extract.entity_linking import name_key
+
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM entities WHERE id = ? UNION ALL SELECT e.* FROM entity_merges m "
+                "JOIN entities e ON e.rowid = m.entity WHERE m.old_id = ? LIMIT 1",
+                (id_or_name.strip().lower(), id_or_name.strip().lower())).fetchone()
+            if row is None:
+                row = self._db.execute(
+                    "SELECT e.* FROM entity_names n JOIN entities e ON e.rowid = n.entity WHERE n.key IN (?, ?) "
+                    "AND n.role IN ('name', 'alias', 'description') ORDER BY n.role = 'description', "
+                    "e.salience DESC LIMIT 1", (name_key(id_or_name), name_key(id_or_name, "NORP"))).fetchone()
+            return self._entities([row])[0] if row else None
+
+    def entity_names_like(self, text: str, limit: int = 200) -> list[str]:
+        """Names of entities whose key starts with the first letters of text (for suggestions)."""
+        from .extract.places import key
+
+        k = key(text)[:3]
+        if not k:
+            return []
+        with self._lock:
+            return [r[0] for r in self._db.execute(
+                "SELECT DISTINCT e.name FROM entity_names n JOIN entities e ON e.rowid = n.entity "
+                "WHERE n.key >= ? AND n.key < ? LIMIT ?", (k, k + "\U0010ffff", limit))]
+
+    def corpus_entities(
+        self, types: Iterable[str] = (), query: str | None = None, min_mentions: int = 1,
+        related_to: str | None = None, limit: int = 20, cursor: str | None = None,
+    ) -> Page:
+        """Corpus entities by salience (or, with related_to, by articles shared with that entity)."""
+        from .extract.places import key
+
+        where = ["e.mention_count >= ?"]
+        params: list[Any] = [min_mentions]
+        types = sorted(types)
+        if types:
+            where.append(f"e.type IN ({','.join('?' * len(types))})")
+            params += types
+        if query:
+            where.append("e.rowid IN (SELECT entity FROM entity_names WHERE instr(key, ?) > 0)")
+            params.append(key(query))
+        clause = " AND ".join(where)
+        with self._lock:
+            if related_to:
+                anchor = self._db.execute("SELECT rowid FROM entities WHERE id=?", (related_to,)).fetchone()[0]
+                base = (
+                    "FROM (SELECT b.entity AS entity, COUNT(DISTINCT b.article) AS shared FROM article_entities a "
+                    "JOIN article_entities b ON b.article = a.article AND b.entity != a.entity "
+                    "WHERE a.entity = ? GROUP BY b.entity) s JOIN entities e ON e.rowid = s.entity WHERE " + clause
+                )
+                total = self._count(f"SELECT COUNT(*) {base}", [anchor, *params])
+                offset = decode_offset(cursor, total)
+                rows = self._fetch(f"SELECT e.* {base} ORDER BY s.shared DESC, e.salience DESC, e.name "
+                                   "LIMIT ? OFFSET ?", [anchor, *params, limit, offset])
+            else:
+                total = self._count(f"SELECT COUNT(*) FROM entities e WHERE {clause}", params)
+                offset = decode_offset(cursor, total)
+                rows = self._fetch(f"SELECT e.* FROM entities e WHERE {clause} "
+                                   "ORDER BY e.salience DESC, e.name LIMIT ? OFFSET ?", [*params, limit, offset])
+            end = offset + len(rows)
+            return Page(self._entities(rows), total, encode_offset(end) if end < total else None)
+
+    def article_entities(self, article_id: str, include_mentions: bool = False) -> list[tuple[Entity, Entity]]:
+        """An article's entities as (the article's own view, the corpus entity it is), by salience."""
+        with self._lock:
+            art = self._db.execute("SELECT rowid, body FROM articles WHERE id=?", (article_id,)).fetchone()
+            if art is None:
+                return []
+            rows = self._db.execute(
+                "SELECT ae.*, e.rowid AS e_rowid FROM article_entities ae JOIN entities e ON e.rowid = ae.entity "
+                "WHERE ae.article=? ORDER BY ae.seq", (art["rowid"],)).fetchall()
+            linked = self._db.execute(
+                "SELECT * FROM entities WHERE rowid IN (SELECT entity FROM article_entities WHERE article=?)",
+                (art["rowid"],)).fetchall()
+            corpus = {r["rowid"]: e for r, e in zip(linked, self._entities(linked))}
+            mentions: dict[int, list[Mention]] = defaultdict(list)
+            if include_mentions:
+                body = art["body"]
+                for m in self._db.execute("SELECT * FROM mentions WHERE article=? ORDER BY start", (art["rowid"],)):
+                    mentions[m["entity_seq"]].append(Mention(
+                        start=m["start"], end=m["end"], text=body[m["start"]:m["end"]], article_id=article_id,
+                        kind=m["kind"], sentence=body[m["sentence_start"]:m["sentence_end"]],
+                        sentence_start=m["sentence_start"], sentence_end=m["sentence_end"]))
+        out = []
+        for r in rows:
+            local = Entity(
+                id=r["local_id"], name=r["name"], type=r["type"], aliases=[a for a, _ in json.loads(r["aliases"])],
+                mention_count=r["mention_count"], article_count=1,
+                articles=[ArticleCount(article_id=article_id, mentions=r["mention_count"])],
+                salience=r["salience"], mentions=mentions[r["seq"]] if include_mentions else None,
+            )
+            out.append((local, corpus[r["e_rowid"]]))
+        return out
+
+    # -- quotes and claims ------------------------------------------------------------------------
+
+    def _names(self, article_rowids: Iterable[int]) -> dict[tuple[int, int], tuple[str, str]]:
+        """(article rowid, entity seq) -> (corpus id, corpus name)."""
+        out = {}
+        for rowid in set(article_rowids):
+            for r in self._db.execute(
+                "SELECT ae.seq, e.id, e.name FROM article_entities ae JOIN entities e ON e.rowid = ae.entity "
+                "WHERE ae.article=?", (rowid,)):
+                out[(rowid, r["seq"])] = (r["id"], r["name"])
+        return out
+
+    def _bodies(self, article_rowids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        out = {}
+        for rowid in set(article_rowids):
+            r = self._db.execute("SELECT id, body FROM articles WHERE rowid=?", (rowid,)).fetchone()
+            out[rowid] = (r["id"], r["body"])
+        return out
+
+    def quotes(
+        self, article_id: str | None = None, speaker: str | None = None, query: str | None = None,
+        kinds: Iterable[str] = (), limit: int = 20, cursor: str | None = None,
+    ) -> Page:
+        """Quotes in text order (article by article), or by relevance with a query."""
+        where, params = [], []
+        join = ""
+        if article_id:
+            where.append("q.article = (SELECT rowid FROM articles WHERE id = ?)")
+            params.append(article_id)
+        if speaker:
+            where.append("q.speaker = (SELECT rowid FROM entities WHERE id = ?)")
+            params.append(speaker)
+        kinds = sorted(kinds)
+        if kinds:
+            where.append(f"q.kind IN ({','.join('?' * len(kinds))})")
+            params += kinds
+        if query:
+            if (match := fts_query(query)) is None:
+                return Page([], 0, None)
+            join = " JOIN quotes_fts f ON f.rowid = q.rowid"
+            where.append("quotes_fts MATCH ?")
+            params.append(match)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        with self._lock:
+            total = self._count(f"SELECT COUNT(*) FROM quotes q{join}{clause}", params)
+            if query:
+                offset = decode_offset(cursor, total)
+                rows = self._fetch(f"SELECT q.* FROM quotes q{join}{clause} ORDER BY f.rank, q.rowid "
+                                   "LIMIT ? OFFSET ?", [*params, limit + 1, offset])
+                next_cursor = encode_offset(offset + limit) if len(rows) > limit else None
+            else:
+                after = decode_keyset(cursor, 1)
+                keyset = ((" AND " if clause else " WHERE ") + "q.rowid > ?") if after else ""
+                rows = self._fetch(f"SELECT q.* FROM quotes q{clause}{keyset} ORDER BY q.rowid LIMIT ?",
+                                   [*params, *after, limit + 1])
+                next_cursor = encode_cursor([rows[limit - 1]["rowid"]]) if len(rows) > limit else None
+            rows = rows[:limit]
+            bodies = self._bodies(r["article"] for r in rows)
+            names = self._names(r["article"] for r in rows)
+        return Page([self._quote(r, bodies, names) for r in rows], total, next_cursor)
+
+    def _quote(self, r: sqlite3.Row, bodies: dict, names: dict) -> Quote:
+        article_id, body = bodies[r["article"]]
+        d = unpack(json.loads(r["detail"]), body)
+        if r["speaker_seq"] is not None:
+            corpus_id, name = names[(r["article"], r["speaker_seq"])]
+            d["speaker"] = {**d["speaker"], "entity_id": corpus_id, "name": name}
+        return Quote.model_validate({**d, "id": f"{article_id}:{r['id']}", "article_id": article_id,
+                                     "kind": r["kind"]})
+
+    def article_claims(self, article_id: str) -> list[Claim]:
+        """Every claim of one article, in text order, claimants as corpus entities."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.* FROM claims c WHERE c.article = (SELECT rowid FROM articles WHERE id=?) ORDER BY c.seq",
+                (article_id,)).fetchall()
+            return self._claims(rows)
+
+    def claims(
+        self, claimant: str | None = None, claimant_text: str | None = None, query: str | None = None,
+        min_checkworthiness: float = 0.0, include_unattributed: bool = False, limit: int = 20,
+        cursor: str | None = None,
+    ) -> tuple[list[Claim], int, str | None, list[sqlite3.Row]]:
+        """Claims over the corpus, most check-worthy first: the page, the total, the next cursor and the
+        counts by column (for the summary's figures)."""
+        where, params = ["c.checkworthiness >= ?"], [min_checkworthiness]
+        join = ""
+        if not include_unattributed:
+            where.append("c.attributed = 1")
+        if claimant:
+            where.append("c.claimant = (SELECT rowid FROM entities WHERE id = ?)")
+            params.append(claimant)
+        match = []
+        if claimant_text:
+            match.append("claimant : " + _phrase(claimant_text))
+        if query:
+            if (searched := fts_query(query)) is None:
+                return [], 0, None, []
+            match.append(f"text : ({searched})")
+        if match:
+            join = " JOIN claims_fts f ON f.rowid = c.rowid"
+            where.append("claims_fts MATCH ?")
+            params.append(" AND ".join(match))
+        clause = " WHERE " + " AND ".join(where)
+        with self._lock:
+            stats = self._fetch(
+                f"SELECT COUNT(*) AS n, SUM(c.attributed) AS attributed, SUM(c.disputed) AS disputed, "
+                f"SUM(c.certainty='hedged') AS hedged, SUM(c.certainty='conditional') AS conditional, "
+                f"COUNT(DISTINCT c.article) AS articles, "
+                f"COUNT(DISTINCT coalesce('id:' || c.claimant, c.claimant_kind || ':' || lower(c.claimant_name))) "
+                f"AS claimants FROM claims c{join}{clause}", params)
+            by = self._fetch(
+                f"SELECT 'type' AS what, c.type AS value, COUNT(*) AS n FROM claims c{join}{clause} GROUP BY c.type "
+                f"UNION ALL SELECT 'stance', c.stance, COUNT(*) FROM claims c{join}{clause} GROUP BY c.stance "
+                "ORDER BY 1, 3 DESC, 2", [*params, *params])
+            total = stats[0]["n"]
+            after = decode_keyset(cursor, 2)
+            keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if after else ""
+            rows = self._fetch(
+                f"SELECT c.* FROM claims c{join}{clause}{keyset} ORDER BY c.checkworthiness DESC, c.rowid LIMIT ?",
+                [*params, *after, limit + 1])
+            next_cursor = (encode_cursor([rows[limit - 1]["checkworthiness"], -rows[limit - 1]["rowid"]])
+                           if len(rows) > limit else None)
+            claims = self._claims(rows[:limit])
+        return claims, total, next_cursor, [*stats, *by]
+
+    def _claims(self, rows: Sequence[sqlite3.Row]) -> list[Claim]:
+        bodies = self._bodies(r["article"] for r in rows)
+        names = self._names(r["article"] for r in rows)
+        ids = {}
+        links: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for r in rows:
+            for link in self._db.execute("SELECT l.kind, l.target, c.id, c.article FROM claim_links l JOIN claims c "
+                                         "ON c.rowid = l.target WHERE l.source=?", (r["rowid"],)):
+                ids[link["target"]] = link["id"]
+                links[r["rowid"]][link["kind"]].append(link["target"])
+        out = []
+        for r in rows:
+            article_id, body = bodies[r["article"]]
+            d = unpack(json.loads(r["detail"]), body)
+            claimant = d["claimant"]
+            if r["claimant_seq"] is not None:
+                corpus_id, name = names[(r["article"], r["claimant_seq"])]
+                claimant = {**claimant, "entity_id": corpus_id, "name": name}
+            for dispute in d.get("disputed_by", []):
+                by = dispute["by"]
+                local = by.get("entity_id")
+                seq = self._seq(r["article"], local) if local else None
+                if seq is not None:
+                    by["entity_id"], by["name"] = names.get((r["article"], seq)) or (local, by["name"])
+            link = links.get(r["rowid"], {})
+            full = {kind: [f"{article_id}:{ids[t]}" for t in link.get(kind, [])]
+                    for kind in ("disputes", "responds_to", "parent")}
+            parent = full["parent"]
+            out.append(Claim.model_validate({
+                **d, "id": f"{article_id}:{r['id']}", "article_id": article_id, "attributed": bool(r["attributed"]),
+                "claimant": claimant, "stance": r["stance"], "certainty": r["certainty"], "form": r["form"],
+                "type": r["type"], "checkworthiness": r["checkworthiness"], "disputed": bool(r["disputed"]),
+                "disputes": full["disputes"], "responds_to": full["responds_to"],
+                "parent_id": parent[0] if parent else None,
+            }))
+        return out
+
+    def _seq(self, article: int, local_id: str) -> int | None:
+        row = self._db.execute("SELECT seq FROM article_entities WHERE article=? AND local_id=?",
+                               (article, local_id)).fetchone()
+        return row[0] if row else None
+
+    def size(self) -> dict[str, int]:
+        """Bytes per table and index (from the dbstat view when SQLite has it)."""
+        with self._lock:
+            try:
+                rows = self._db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+            except sqlite3.OperationalError:
+                return {}
+        return {r[0]: r[1] for r in rows}
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def _meta(r: sqlite3.Row) -> ArticleMeta:
+    return ArticleMeta(id=r["id"], title=r["title"], date=r["date"], byline=r["byline"], source=r["source"],
+                       url=r["url"], word_count=r["word_count"])
+
+
+def _suffix(item_id: str, article_id: str) -> str:
+    return item_id.removeprefix(f"{article_id}:")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def pack(value: Any, body: str) -> Any:
+    """Drop what the body already holds: a span's text (its slice), a sentence given by offsets, a text
+    that is its fragments joined, a sentence found verbatim in the body (kept as offsets); and nulls."""
+    if isinstance(value, list):
+        return [pack(v, body) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: pack(v, body) for k, v in value.items() if v is not None}
+    text = out.get("text")
+    if isinstance(text, str):
+        if isinstance(out.get("fragments"), list):
+            if text == SEP.join(body[f["start"]:f["end"]] for f in value["fragments"]):
+                del out["text"]
+        elif isinstance(out.get("start"), int) and isinstance(out.get("end"), int) and (
+            body[out["start"]:out["end"]] == text
+        ):
+            del out["text"]
+    sentence = out.get("sentence")
+    if isinstance(sentence, str):
+        if "sentence_start" in out and body[out["sentence_start"]:out.get("sentence_end", 0)] == sentence:
+            del out["sentence"]
+        elif "sentence_start" not in out and (at := body.find(sentence)) >= 0 and sentence:
+            out["sentence"] = [at, at + len(sentence)]
+    return out
+
+
+def unpack(value: Any, body: str) -> Any:
+    """The inverse of `pack`."""
+    if isinstance(value, list):
+        return [unpack(v, body) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: unpack(v, body) for k, v in value.items()}
+    if "text" not in out:
+        if isinstance(out.get("fragments"), list):
+            out["text"] = SEP.join(f["text"] for f in out["fragments"])
+        elif isinstance(out.get("start"), int) and isinstance(out.get("end"), int):
+            out["text"] = body[out["start"]:out["end"]]
+    sentence = out.get("sentence")
+    if sentence is None and "sentence_start" in out:
+        out["sentence"] = body[out["sentence_start"]:out["sentence_end"]]
+    elif isinstance(sentence, list):
+        out["sentence"] = body[sentence[0]:sentence[1]]
+    return out
+
+
+# -- full-text queries ---------------------------------------------------------------------------
+
+_BAREWORD = re.compile(r"^[^\W_]+\*?$")
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+MAX_QUERY_CHARS = 500
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_query(query: str) -> str | None:
+    """The search syntax the tools document: words (all must match, any order), "quoted phrases",
+    prefix* , OR, NOT, and parentheses. Words with punctuation become phrases ("U.S." -> "U.S.").
+    None when the query holds nothing searchable (it matches nothing)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise BadArgument("query", f"is {len(query)} characters; at most {MAX_QUERY_CHARS}")
+    tokens = re.findall(r'"[^"]*"|\(|\)|[^\s()"]+', query)
+    if query.count('"') % 2:
+        raise BadArgument("query", 'has an unclosed quotation mark; close the phrase with "')
+    out = []
+    for token in tokens:
+        if token.startswith('"') or token in "()" or token in _OPERATORS or _BAREWORD.match(token):
+            out.append(token)
+        else:
+            words = re.findall(r"[^\W_]+", token)
+            if words:
+                out.append(_phrase(" ".join(words)) + ("*" if token.endswith("*") else ""))
+    if not any(t not in _OPERATORS and t not in "()" for t in out):
+        return None
+    return " ".join(out)
+
+
+def _query_error(exc: sqlite3.OperationalError) -> BadArgument | sqlite3.OperationalError:
+    message = str(exc)
+    if "fts5" in message or "syntax error" in message or "no such column" in message:
+        return BadArgument("query", f"is not a valid search ({message.removeprefix('fts5: ')}). Use words, "
+                           '"exact phrases", prefix*, OR, NOT and parentheses')
+    return exc
