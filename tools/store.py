@@ -71,10 +71,10 @@ CREATE INDEX articles_source ON articles(source, date);
 CREATE TABLE paragraphs(
     article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article, idx)) WITHOUT ROWID;
+CREATE TABLE versions(rowid INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE);
 CREATE TABLE analyses(
-    article INTEGER PRIMARY KEY REFERENCES articles ON DELETE CASCADE, version TEXT NOT NULL,
-    digest TEXT NOT NULL);
-CREATE INDEX analyses_version ON analyses(version);
+    article INTEGER PRIMARY KEY REFERENCES articles ON DELETE CASCADE,
+    version INTEGER NOT NULL REFERENCES versions);
 CREATE TABLE entities(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, type TEXT NOT NULL,
     mention_count INTEGER NOT NULL DEFAULT 0, article_count INTEGER NOT NULL DEFAULT 0,
@@ -396,8 +396,8 @@ class Store:
 
     def missing_analyses(self, version: str, limit: int | None = None) -> list[str]:
         """Ids of the articles with no analysis of this version (in reading order of the index)."""
-        sql = ("SELECT a.id FROM articles a LEFT JOIN analyses an ON an.article = a.rowid AND an.version = ? "
-               "AND an.digest = a.digest WHERE an.article IS NULL ORDER BY a.rowid")
+        sql = ("SELECT a.id FROM articles a LEFT JOIN analyses an ON an.article = a.rowid AND an.version = "
+               "(SELECT rowid FROM versions WHERE version = ?) WHERE an.article IS NULL ORDER BY a.rowid")
         params: list[Any] = [version]
         if limit is not None:
             sql += " LIMIT ?"
@@ -408,14 +408,14 @@ class Store:
     def analysed(self, version: str) -> int:
         with self._lock:
             return int(self._db.execute(
-                "SELECT COUNT(*) FROM analyses an JOIN articles a ON a.rowid = an.article "
-                "WHERE an.version = ? AND an.digest = a.digest", (version,)).fetchone()[0])
+                "SELECT COUNT(*) FROM analyses WHERE version = (SELECT rowid FROM versions WHERE version = ?)",
+                (version,)).fetchone()[0])
 
     def is_analysed(self, article_id: str, version: str) -> bool:
         with self._lock:
             return self._db.execute(
-                "SELECT 1 FROM analyses an JOIN articles a ON a.rowid = an.article "
-                "WHERE a.id = ? AND an.version = ? AND an.digest = a.digest", (article_id, version)
+                "SELECT 1 FROM analyses an JOIN articles a ON a.rowid = an.article JOIN versions v "
+                "ON v.rowid = an.version WHERE a.id = ? AND v.version = ?", (article_id, version)
             ).fetchone() is not None
 
     def bodies(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
@@ -466,7 +466,9 @@ class Store:
         self._add_to_entities(rowid)
         for seq, quote in enumerate(analysis.quotes):
             local = seq_of.get(quote.speaker.entity_id) if quote.speaker.entity_id else None
-            detail = pack(quote.model_dump(mode="json", exclude={"id", "article_id", "kind"}), body)
+            known = {"resolution"} | ({"entity_id", "name"} if local is not None else set())
+            detail = pack(quote.model_dump(mode="json", exclude={"id": True, "article_id": True, "kind": True,
+                                                                  "speaker": known}), body)
             cur = self._db.execute(
                 "INSERT INTO quotes(article, seq, id, kind, speaker_seq, speaker, resolution, detail) "
                 "VALUES(?,?,?,?,?,?,?,?)",
@@ -478,8 +480,10 @@ class Store:
         for seq, claim in enumerate(analysis.claims):
             local = seq_of.get(claim.claimant.entity_id) if claim.claimant.entity_id else None
             detail = pack(claim.model_dump(mode="json", exclude={
-                "id", "article_id", "attributed", "stance", "certainty", "form", "type", "checkworthiness",
-                "disputed", "disputes", "responds_to", "parent_id"}), body)
+                "id": True, "article_id": True, "attributed": True, "stance": True, "certainty": True,
+                "form": True, "type": True, "checkworthiness": True, "disputed": True, "disputes": True,
+                "responds_to": True, "parent_id": True,
+                "claimant": {"name", "kind"} | ({"entity_id"} if local is not None else set())}), body)
             cur = self._db.execute(
                 "INSERT INTO claims(article, seq, id, attributed, claimant_seq, claimant, claimant_kind, "
                 "claimant_name, stance, certainty, form, type, checkworthiness, start, disputed, detail) "
@@ -491,14 +495,15 @@ class Store:
             )
             claim_rows[claim.id] = cur.lastrowid
             self._db.execute("INSERT INTO claims_fts(rowid, text, claimant) VALUES(?,?,?)",
-                             (cur.lastrowid, f"{claim.text}\n{claim.evidence.text}", claim.claimant.name))
+                             (cur.lastrowid, claim.text, claim.claimant.name))
         links = []
         for claim in analysis.claims:
             targets = [("disputes", t) for t in claim.disputes] + [("responds_to", t) for t in claim.responds_to]
             targets += [("parent", claim.parent_id)] if claim.parent_id else []
             links += [(claim_rows[claim.id], claim_rows[t], kind) for kind, t in targets if t in claim_rows]
         self._db.executemany("INSERT OR IGNORE INTO claim_links VALUES(?,?,?)", links)
-        self._db.execute("INSERT INTO analyses VALUES(?,?,?)", (rowid, version, digest))
+        self._db.execute("INSERT OR IGNORE INTO versions(version) VALUES(?)", (version,))
+        self._db.execute("INSERT INTO analyses SELECT ?, rowid FROM versions WHERE version = ?", (rowid, version))
         return True
 
     def _delete_analysis(self, rowid: int) -> None:
@@ -515,7 +520,7 @@ class Store:
             d = unpack(json.loads(c["detail"]), body)
             self._db.execute(
                 "INSERT INTO claims_fts(claims_fts, rowid, text, claimant) VALUES('delete', ?, ?, ?)",
-                (c["rowid"], f"{d['text']}\n{d['evidence']['text']}", c["claimant_name"]))
+                (c["rowid"], d["text"], c["claimant_name"]))
         touched = self._remove_from_entities(rowid)
         for table in ("quotes", "claims", "mentions", "article_entities", "analyses"):
             self._db.execute(f"DELETE FROM {table} WHERE article=?", (rowid,))
@@ -813,6 +818,7 @@ class Store:
     def _quote(self, r: sqlite3.Row, bodies: dict, names: dict) -> Quote:
         article_id, body = bodies[r["article"]]
         d = unpack(json.loads(r["detail"]), body)
+        d["speaker"]["resolution"] = r["resolution"]
         if r["speaker_seq"] is not None:
             corpus_id, name = names[(r["article"], r["speaker_seq"])]
             d["speaker"] = {**d["speaker"], "entity_id": corpus_id, "name": name}
@@ -889,7 +895,7 @@ class Store:
         for r in rows:
             article_id, body = bodies[r["article"]]
             d = unpack(json.loads(r["detail"]), body)
-            claimant = d["claimant"]
+            claimant = {**d["claimant"], "name": r["claimant_name"], "kind": r["claimant_kind"]}
             if r["claimant_seq"] is not None:
                 corpus_id, name = names[(r["article"], r["claimant_seq"])]
                 claimant = {**claimant, "entity_id": corpus_id, "name": name}
@@ -942,17 +948,18 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def pack(value: Any, body: str) -> Any:
+def pack(value: Any, body: str, key: str | None = None) -> Any:
     """Drop what the body already holds: a span's text (its slice), a sentence given by offsets, a text
-    that is its fragments joined, a sentence found verbatim in the body (kept as offsets); and nulls."""
+    that is its fragments joined, a sentence found verbatim in the body; nulls and empty lists (the
+    models' defaults). A span left with only its offsets is kept as [start, end]."""
     if isinstance(value, list):
-        return [pack(v, body) for v in value]
+        return [pack(v, body, "item") for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: pack(v, body) for k, v in value.items() if v is not None}
+    out = {k: pack(v, body, k) for k, v in value.items() if v is not None and (v != [] or k in _REQUIRED_LISTS)}
     text = out.get("text")
     if isinstance(text, str):
-        if isinstance(out.get("fragments"), list):
+        if isinstance(value.get("fragments"), list):
             if text == SEP.join(body[f["start"]:f["end"]] for f in value["fragments"]):
                 del out["text"]
         elif isinstance(out.get("start"), int) and isinstance(out.get("end"), int) and (
@@ -964,13 +971,22 @@ def pack(value: Any, body: str) -> Any:
         if "sentence_start" in out and body[out["sentence_start"]:out.get("sentence_end", 0)] == sentence:
             del out["sentence"]
         elif "sentence_start" not in out and (at := body.find(sentence)) >= 0 and sentence:
-            out["sentence"] = [at, at + len(sentence)]
+            del out["sentence"]
+            out["sentence@"] = [at, at + len(sentence)]
+    if set(out) == {"start", "end"} and key not in _WHOLE:
+        return [out["start"], out["end"]]
     return out
+
+
+_REQUIRED_LISTS = {"fragments"}
+_WHOLE = {None}  # the top-level item itself is never a bare span
 
 
 def unpack(value: Any, body: str) -> Any:
     """The inverse of `pack`."""
     if isinstance(value, list):
+        if len(value) == 2 and all(type(v) is int for v in value):
+            return {"start": value[0], "end": value[1], "text": body[value[0]:value[1]]}
         return [unpack(v, body) for v in value]
     if not isinstance(value, dict):
         return value
@@ -980,11 +996,10 @@ def unpack(value: Any, body: str) -> Any:
             out["text"] = SEP.join(f["text"] for f in out["fragments"])
         elif isinstance(out.get("start"), int) and isinstance(out.get("end"), int):
             out["text"] = body[out["start"]:out["end"]]
-    sentence = out.get("sentence")
-    if sentence is None and "sentence_start" in out:
+    if "sentence@" in out:
+        out["sentence"] = out.pop("sentence@")["text"]
+    elif "sentence" not in out and "sentence_start" in out:
         out["sentence"] = body[out["sentence_start"]:out["sentence_end"]]
-    elif isinstance(sentence, list):
-        out["sentence"] = body[sentence[0]:sentence[1]]
     return out
 
 
