@@ -34,6 +34,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--count", type=int, default=2225, help="BBC articles (all 2,225 by default)")
     parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--keep", type=Path, help="copy the index built here to this path (for bench/latency.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
@@ -47,9 +48,12 @@ def main() -> int:
         subprocess.run(command, check=True, env={**os.environ, "NEWSDESK_CORPUS": ""})
         ours = time.perf_counter() - started
         store = Store(index)
+        store.checkpoint()
         texts = [body for _, _, _, body in store.bodies(store.ids())]
         size = index.stat().st_size + sum(p.stat().st_size for p in tmpdir.glob("index.sqlite3-*"))
         store.close()
+        if args.keep:
+            shutil.copy(index, args.keep)
         words = sum(len(t.split()) for t in texts)
 
         nlp = load_pipeline(DEFAULT_MODEL)

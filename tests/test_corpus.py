@@ -153,3 +153,14 @@ def test_a_moved_folder_keeps_its_ids_and_a_missing_one_keeps_its_articles(tmp_p
     assert desk.store.ids() == ["story"]
     assert any("does not exist" in r.reason for r in desk.refresh().rejected)
     desk.close()
+
+
+def test_a_plain_sync_keeps_the_articles_of_a_folder_it_was_not_given(tmp_path: Path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Headline\n\nThe story body is long enough to be an article here.\n")
+    index = tmp_path / "i.sqlite3"
+    Desk.open(Settings(corpus_dirs=[folder], index_path=index)).close()
+    desk = Desk.open(Settings(index_path=index))  # as `newsdesk serve` with no --corpus
+    assert "story" in desk.store.ids() and len(desk.store.ids()) == 2
+    desk.close()

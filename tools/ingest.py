@@ -48,9 +48,12 @@ def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Pro
         files.extend((root, path) for path in iter_corpus_files(root))
     report.files_seen = len(files)
     seen = {str(path) for _, path in files}
-    absent = {str(r) for r in root_list if not r.exists()}  # an unmounted folder keeps its articles
+    # Only files gone from the folders synced now are pruned. A configured folder that is missing
+    # (unmounted) and a folder this call was not given (a plain `serve` beside an index built with
+    # `--corpus DIR`) keep their articles; a moved folder's files take their ids back (`_sync_file`).
+    present = {str(r) for r in root_list if r.exists()}
     for row in store.files():  # prune first, so a moved file keeps its id
-        if row.root not in absent and row.path not in seen:
+        if row.root in present and row.path not in seen:
             store.delete_file(row.path)
             report.removed += 1
     for n, (root, path) in enumerate(files, 1):
@@ -90,6 +93,10 @@ def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report
         _reject(store, root, path, digest, stat.st_size, stat.st_mtime, exc.reason, report)
         return
     articles = [(build_article(raw, id_stem(raw)), raw.record) for raw in raws]
+    for article, _ in articles:  # an id held by a file no longer on disk (a moved folder) is taken over
+        holder = store.article_path(article.id)
+        if holder and holder != key and not Path(holder).exists():
+            store.delete_file(holder)
     store.put_file(FileRow(key, str(root), digest, stat.st_size, stat.st_mtime, TEXT_EXTRACTOR_VERSION, "ok", None),
                    articles)
     if row:

@@ -158,6 +158,8 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._depth = 0
+        self._moved: dict[int, int] = {}  # entities merged while one article is written: old -> new
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
         with self._lock:
@@ -199,11 +201,24 @@ class Store:
         with self._lock:
             self._db.close()
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the index file."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Writes inside one transaction (a batch of articles is one commit)."""
-        with self._lock, self._db:
-            yield
+        """Writes inside one transaction; nested ones join the outer one (a batch is one commit)."""
+        with self._lock:
+            if self._depth:
+                yield
+                return
+            self._depth += 1
+            try:
+                with self._db:
+                    yield
+            finally:
+                self._depth -= 1
 
     # -- files ----------------------------------------------------------------------------------
 
@@ -259,8 +274,12 @@ class Store:
     def remember_roots(self, roots: Iterable[Path], forget: bool = False) -> None:
         """Folders given to `newsdesk index` stay part of the corpus of this index until forgotten."""
         sql = "DELETE FROM remembered_roots WHERE path=?" if forget else "INSERT OR IGNORE INTO remembered_roots VALUES(?)"
+        paths = [str(Path(r).expanduser().resolve()) for r in roots]
         with self.transaction():
-            self._db.executemany(sql, [(str(Path(r).expanduser().resolve()),) for r in roots])
+            self._db.executemany(sql, [(p,) for p in paths])
+            for path in paths if forget else []:  # a forgotten folder's articles leave the index
+                for (file,) in self._db.execute("SELECT path FROM files WHERE root=?", (path,)).fetchall():
+                    self._delete_file(file)
 
     def remembered_roots(self) -> list[Path]:
         with self._lock:
@@ -286,6 +305,11 @@ class Store:
         )
         self._db.execute("INSERT INTO articles_fts(rowid, title, body) VALUES(?,?,?)",
                          (rowid, article.title, article.body))
+
+    def article_path(self, article_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT path FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
 
     def count(self) -> int:
         with self._lock:
@@ -450,14 +474,18 @@ class Store:
 
         seq_of: dict[str, int] = {}
         corpus_of: dict[int, int] = {}
-        for seq, entity in enumerate(analysis.entities):
-            kind = LinkKey.of(entity)
+        kinds = [LinkKey.of(entity) for entity in analysis.entities]
+        self._moved: dict[int, int] = {}
+        for seq, (entity, kind) in enumerate(zip(analysis.entities, kinds)):
             seq_of[entity.id] = seq
             corpus_of[seq] = self._link_entity(entity, kind)
-            self._db.execute(
-                "INSERT INTO article_entities VALUES(?,?,?,?,?,?,?,?,?)",
-                (rowid, seq, entity.id, corpus_of[seq], entity.name, entity.type, entity.mention_count,
-                 entity.salience, _dumps(kind.aliases)))
+        for seq in corpus_of:  # an entity linked earlier in this article may have been merged since
+            while corpus_of[seq] in self._moved:
+                corpus_of[seq] = self._moved[corpus_of[seq]]
+        self._db.executemany(
+            "INSERT INTO article_entities VALUES(?,?,?,?,?,?,?,?,?)",
+            [(rowid, seq, e.id, corpus_of[seq], e.name, e.type, e.mention_count, e.salience, _dumps(kind.aliases))
+             for seq, (e, kind) in enumerate(zip(analysis.entities, kinds))])
         self._db.executemany(
             "INSERT OR IGNORE INTO mentions VALUES(?,?,?,?,?,?,?)",
             [(rowid, m.start, m.end, seq_of[e.id], m.kind, m.sentence_start, m.sentence_end)
@@ -578,6 +606,7 @@ class Store:
             "ON CONFLICT(entity, name, role) DO UPDATE SET mentions = mentions + excluded.mentions", (new, old))
         self._db.execute("DELETE FROM entities WHERE rowid=?", (old,))
         self._db.execute("INSERT OR REPLACE INTO entity_merges VALUES(?,?,?)", (old_id, new, reason))
+        self._moved[old] = new
         self._recount([new])
 
     def _add_to_entities(self, article: int) -> None:
@@ -784,8 +813,10 @@ class Store:
             where.append("q.article = (SELECT rowid FROM articles WHERE id = ?)")
             params.append(article_id)
         if speaker:
-            where.append("q.speaker = (SELECT rowid FROM entities WHERE id = ?)")
-            params.append(speaker)
+            with self._lock:
+                found = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (speaker,)).fetchone()
+            where.append("q.speaker = ?")
+            params.append(found[0] if found else -1)
         kinds = sorted(kinds)
         if kinds:
             where.append(f"q.kind IN ({','.join('?' * len(kinds))})")
@@ -840,13 +871,17 @@ class Store:
     ) -> tuple[list[Claim], int, str | None, list[sqlite3.Row]]:
         """Claims over the corpus, most check-worthy first: the page, the total, the next cursor and the
         counts by column (for the summary's figures)."""
-        where, params = ["c.checkworthiness >= ?"], [min_checkworthiness]
+        narrow = bool(claimant or claimant_text or query)  # then the claimant or FTS drives the query
+        plus = "+" if narrow else ""  # "+c.x" keeps SQLite from scanning the rank index instead
+        where, params = [f"{plus}c.checkworthiness >= ?"], [min_checkworthiness]
         join = ""
         if not include_unattributed:
-            where.append("c.attributed = 1")
+            where.append(f"{plus}c.attributed = 1")
         if claimant:
-            where.append("c.claimant = (SELECT rowid FROM entities WHERE id = ?)")
-            params.append(claimant)
+            with self._lock:
+                found = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (claimant,)).fetchone()
+            where.append("c.claimant = ?")
+            params.append(found[0] if found else -1)
         match = []
         if claimant_text:
             match.append("claimant : " + _phrase(claimant_text))
@@ -855,8 +890,7 @@ class Store:
                 return [], 0, None, []
             match.append(f"text : ({searched})")
         if match:
-            join = " JOIN claims_fts f ON f.rowid = c.rowid"
-            where.append("claims_fts MATCH ?")
+            where.append("c.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
             params.append(" AND ".join(match))
         clause = " WHERE " + " AND ".join(where)
         with self._lock:
@@ -881,9 +915,9 @@ class Store:
             claims = self._claims(rows[:limit])
         return claims, total, next_cursor, [*stats, *by]
 
-    def _claims(self, rows: Sequence[sqlite3.Row]) -> list[Claim]:
+    def _claims(self, rows: Sequence[sqlite3.Row], names: dict | None = None) -> list[Claim]:
         bodies = self._bodies(r["article"] for r in rows)
-        names = self._names(r["article"] for r in rows)
+        names = names if names is not None else self._names(r["article"] for r in rows)
         ids = {}
         links: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for r in rows:
@@ -922,6 +956,22 @@ class Store:
         row = self._db.execute("SELECT seq FROM article_entities WHERE article=? AND local_id=?",
                                (article, local_id)).fetchone()
         return row[0] if row else None
+
+    def analysis(self, article_id: str) -> ArticleAnalysis | None:
+        """An article's analysis as it was extracted (article-level entity ids), e.g. to copy it."""
+        with self._lock:
+            row = self._db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
+            if row is None:
+                return None
+            local = {(row["rowid"], r["seq"]): (r["local_id"], r["name"]) for r in self._db.execute(
+                "SELECT seq, local_id, name FROM article_entities WHERE article=?", (row["rowid"],))}
+            bodies = self._bodies([row["rowid"]])
+            quotes = [self._quote(r, bodies, local) for r in self._db.execute(
+                "SELECT * FROM quotes WHERE article=? ORDER BY seq", (row["rowid"],)).fetchall()]
+            claims = self._claims(self._db.execute(
+                "SELECT * FROM claims WHERE article=? ORDER BY seq", (row["rowid"],)).fetchall(), local)
+        entities = [e for e, _ in self.article_entities(article_id, include_mentions=True)]
+        return ArticleAnalysis(entities=entities, quotes=quotes, claims=claims)
 
     def size(self) -> dict[str, int]:
         """Bytes per table and index (from the dbstat view when SQLite has it)."""
