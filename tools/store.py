@@ -388,20 +388,25 @@ class Store:
                 items, more = rows[:limit], len(rows) > limit
                 next_cursor = encode_offset(offset + limit) if more else None
             else:
-                after = decode_keyset(cursor, 2)
+                after = decode_keyset(cursor, 2)  # (date or None, rowid); undated articles come last
                 keyset = ""
                 kparams: list[Any] = []
-                if after:
-                    keyset = (" AND " if clause else " WHERE ") + "(coalesce(a.date, ''), a.rowid) < (?, ?)"
-                    kparams = list(after)
+                if after and after[0] is not None:
+                    keyset = "(a.date < ? OR (a.date = ? AND a.rowid < ?) OR a.date IS NULL)"
+                    kparams = [after[0], after[0], after[1]]
+                elif after:
+                    keyset = "(a.date IS NULL AND a.rowid < ?)"
+                    kparams = [after[1]]
+                if keyset:
+                    keyset = (" AND " if clause else " WHERE ") + keyset
                 rows = self._fetch(
                     f"SELECT {ARTICLE_COLUMNS}{snippet} FROM articles a{join}{clause}{keyset} "
-                    "ORDER BY coalesce(a.date, '') DESC, a.rowid DESC LIMIT ?",
+                    "ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
                     [*params, *kparams, limit + 1],
                 )
                 items, more = rows[:limit], len(rows) > limit
                 last = items[-1] if items else None
-                next_cursor = encode_cursor([last["date"] or "", last["rowid"]]) if more and last else None
+                next_cursor = encode_cursor([last["date"], last["rowid"]]) if more and last else None
         return Page([(_meta(r), r["snip"]) for r in items], total, next_cursor)
 
     def _count(self, sql: str, params: Sequence[Any]) -> int:
