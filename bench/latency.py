@@ -36,7 +36,7 @@ def build(source: Path, target: Path, size: int) -> float:
     ids = src.ids()
     originals = [(src.get(i), src.analysis(i)) for i in ids]
     src.close()
-    from newsdesk.tools.analysis import analysis_version
+    from newsdesk.tools.extract import analysis_version
     from newsdesk.tools.settings import DEFAULT_MODEL
 
     version = analysis_version(DEFAULT_MODEL)  # the server's own: it finds nothing to analyse

@@ -44,6 +44,7 @@ class Desk:
         self.settings = settings
         self.store = store
         self._analysing = threading.Lock()
+        self._coverage: tuple[tuple[int, int], Coverage] | None = None
 
     @classmethod
     def open(cls, settings: Settings | None = None, sync: bool = True, progress: Progress | None = None) -> Desk:
@@ -71,7 +72,7 @@ class Desk:
 
     @property
     def version(self) -> str:
-        from .analysis import analysis_version
+        from .extract import analysis_version
 
         return analysis_version(self.settings.spacy_model)
 
@@ -95,8 +96,12 @@ class Desk:
         return self.store.bodies([article_id])[0][1]
 
     def coverage(self) -> Coverage:
-        """How much of the corpus a corpus-wide answer covers."""
-        return Coverage(analysed=self.store.analysed(self.version), articles=self.store.count())
+        """How much of the corpus a corpus-wide answer covers (counted again only after a write)."""
+        state = self.store.state()
+        if self._coverage is None or self._coverage[0] != state:
+            self._coverage = (state, Coverage(analysed=self.store.analysed(self.version),
+                                              articles=self.store.count()))
+        return self._coverage[1]
 
     # -- entities -------------------------------------------------------------------------------
 

@@ -134,7 +134,7 @@ def analyse_missing(
     stop: threading.Event | None = None,
 ) -> int:
     """Analyse every article with no current analysis; returns how many were written."""
-    from .analysis import analysis_version
+    from .extract import analysis_version
 
     version = analysis_version(model)
     total = len(store.missing_analyses(version))

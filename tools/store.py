@@ -29,6 +29,7 @@ import logging
 import re
 import sqlite3
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,7 +54,8 @@ from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational
+SCHEMA_VERSION = 4  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
+# 4: item details compressed with the dictionary kept in the index
 SEP = " ... "  # how fragments join into a quote's or claim's text
 
 SCHEMA = """
@@ -71,6 +73,7 @@ CREATE INDEX articles_source ON articles(source, date);
 CREATE TABLE paragraphs(
     article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article, idx)) WITHOUT ROWID;
+CREATE TABLE dictionaries(name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE versions(rowid INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE);
 CREATE TABLE analyses(
     article INTEGER PRIMARY KEY REFERENCES articles ON DELETE CASCADE,
@@ -102,7 +105,7 @@ CREATE TABLE mentions(
 CREATE TABLE quotes(
     rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE,
     seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, speaker_seq INTEGER,
-    speaker INTEGER REFERENCES entities, resolution TEXT NOT NULL, detail TEXT NOT NULL);
+    speaker INTEGER REFERENCES entities, resolution TEXT NOT NULL, detail BLOB NOT NULL);
 CREATE INDEX quotes_article ON quotes(article, seq);
 CREATE INDEX quotes_speaker ON quotes(speaker, rowid);
 CREATE TABLE claims(
@@ -110,7 +113,7 @@ CREATE TABLE claims(
     seq INTEGER NOT NULL, id TEXT NOT NULL, attributed INTEGER NOT NULL, claimant_seq INTEGER,
     claimant INTEGER REFERENCES entities, claimant_kind TEXT NOT NULL, claimant_name TEXT NOT NULL,
     stance TEXT NOT NULL, certainty TEXT NOT NULL, form TEXT NOT NULL, type TEXT NOT NULL,
-    checkworthiness REAL NOT NULL, start INTEGER NOT NULL, disputed INTEGER NOT NULL, detail TEXT NOT NULL);
+    checkworthiness REAL NOT NULL, start INTEGER NOT NULL, disputed INTEGER NOT NULL, detail BLOB NOT NULL);
 CREATE INDEX claims_article ON claims(article, seq);
 CREATE INDEX claims_claimant ON claims(claimant, checkworthiness DESC);
 CREATE INDEX claims_rank ON claims(attributed, checkworthiness DESC);
@@ -127,6 +130,7 @@ CREATE VIRTUAL TABLE claims_fts USING fts5(
     text, claimant, content='', tokenize='unicode61 remove_diacritics 2');
 """
 
+DETAIL_DICTIONARY = Path(__file__).parent / "data" / "detail.zdict"  # new indexes take a copy
 ARTICLE_COLUMNS = "a.rowid, a.id, a.title, a.date, a.byline, a.source, a.url, a.word_count"
 
 
@@ -159,6 +163,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
+        self._writes = 0
         self._moved: dict[int, int] = {}  # entities merged while one article is written: old -> new
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
@@ -167,6 +172,7 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self._zdict = self._db.execute("SELECT data FROM dictionaries WHERE name='detail'").fetchone()[0]
 
     def _migrate(self) -> None:
         """Create the schema, or keep a current one. An index of an older schema is rebuilt (its files
@@ -196,10 +202,25 @@ class Store:
         with self._db:
             self._db.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
             self._db.executemany("INSERT OR IGNORE INTO remembered_roots VALUES(?)", [(r,) for r in roots])
+            self._db.execute("INSERT INTO dictionaries VALUES('detail', ?)", (DETAIL_DICTIONARY.read_bytes(),))
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _pack(self, detail: Any) -> bytes:
+        """An item's detail as stored: compact JSON, deflated with the index's own preset dictionary
+        (zlib; the dictionary is the `dictionaries` row 'detail', so any zlib reader can open it)."""
+        packer = zlib.compressobj(9, zdict=self._zdict)
+        return packer.compress(_dumps(detail).encode()) + packer.flush()
+
+    def _unpack(self, blob: bytes) -> Any:
+        return json.loads(zlib.decompressobj(zdict=self._zdict).decompress(blob))
+
+    def state(self) -> tuple[int, int]:
+        """Changes when anything is written, by this connection or another process (for caches)."""
+        with self._lock:
+            return self._db.execute("PRAGMA data_version").fetchone()[0], self._writes
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the index file."""
@@ -219,6 +240,7 @@ class Store:
                     yield
             finally:
                 self._depth -= 1
+                self._writes += 1
 
     # -- files ----------------------------------------------------------------------------------
 
@@ -506,7 +528,7 @@ class Store:
                 "INSERT INTO quotes(article, seq, id, kind, speaker_seq, speaker, resolution, detail) "
                 "VALUES(?,?,?,?,?,?,?,?)",
                 (rowid, seq, _suffix(quote.id, article_id), quote.kind, local,
-                 corpus_of.get(local) if local is not None else None, quote.speaker.resolution, _dumps(detail)),
+                 corpus_of.get(local) if local is not None else None, quote.speaker.resolution, self._pack(detail)),
             )
             self._db.execute("INSERT INTO quotes_fts(rowid, text) VALUES(?,?)", (cur.lastrowid, quote.text))
         claim_rows: dict[str, int] = {}
@@ -524,7 +546,7 @@ class Store:
                 (rowid, seq, _suffix(claim.id, article_id), claim.attributed, local,
                  corpus_of.get(local) if local is not None else None, claim.claimant.kind,
                  claim.claimant.name, claim.stance, claim.certainty, claim.form, claim.type,
-                 claim.checkworthiness, claim.start, claim.disputed, _dumps(detail)),
+                 claim.checkworthiness, claim.start, claim.disputed, self._pack(detail)),
             )
             claim_rows[claim.id] = cur.lastrowid
             self._db.execute("INSERT INTO claims_fts(rowid, text, claimant) VALUES(?,?,?)",
@@ -545,12 +567,12 @@ class Store:
             return
         body = self._db.execute("SELECT body FROM articles WHERE rowid=?", (rowid,)).fetchone()["body"]
         for q in self._db.execute("SELECT rowid, detail FROM quotes WHERE article=?", (rowid,)).fetchall():
-            text = unpack(json.loads(q["detail"]), body)["text"]
+            text = unpack(self._unpack(q["detail"]), body)["text"]
             self._db.execute("INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES('delete', ?, ?)",
                              (q["rowid"], text))
         for c in self._db.execute("SELECT rowid, claimant_name, detail FROM claims WHERE article=?",
                                   (rowid,)).fetchall():
-            d = unpack(json.loads(c["detail"]), body)
+            d = unpack(self._unpack(c["detail"]), body)
             self._db.execute(
                 "INSERT INTO claims_fts(claims_fts, rowid, text, claimant) VALUES('delete', ?, ?, ?)",
                 (c["rowid"], d["text"], c["claimant_name"]))
@@ -853,7 +875,7 @@ class Store:
 
     def _quote(self, r: sqlite3.Row, bodies: dict, names: dict) -> Quote:
         article_id, body = bodies[r["article"]]
-        d = unpack(json.loads(r["detail"]), body)
+        d = unpack(self._unpack(r["detail"]), body)
         d["speaker"]["resolution"] = r["resolution"]
         if r["speaker_seq"] is not None:
             corpus_id, name = names[(r["article"], r["speaker_seq"])]
@@ -933,7 +955,7 @@ class Store:
         out = []
         for r in rows:
             article_id, body = bodies[r["article"]]
-            d = unpack(json.loads(r["detail"]), body)
+            d = unpack(self._unpack(r["detail"]), body)
             claimant = {**d["claimant"], "name": r["claimant_name"], "kind": r["claimant_kind"]}
             if r["claimant_seq"] is not None:
                 corpus_id, name = names[(r["article"], r["claimant_seq"])]

@@ -91,7 +91,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as DocSpan
 
-CLAIM_EXTRACTOR_VERSION = "claims-4"
 
 CharSpan = tuple[int, int]
 

@@ -73,7 +73,6 @@ from .places import Gazetteer, Place, demonym_stems, gazetteer, key, stem_place
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-ENTITY_EXTRACTOR_VERSION = "entities-3"
 
 NON_ENTITY_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 ENTITY_TYPES: frozenset[str] = frozenset(

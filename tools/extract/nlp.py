@@ -68,15 +68,23 @@ def load_pipeline(name: str) -> Language:
 _parse_lock = threading.Lock()
 
 
+def _keep_sentences(doc: Doc) -> Doc:
+    """Sentences are computed once per Doc: the extractors ask for them often, and spaCy would find
+    them again each time."""
+    sents = list(doc.sents)
+    doc.user_hooks["sents"] = lambda _doc: iter(sents)
+    return doc
+
+
 def parse(text: str, model: str) -> Doc:
     """One parse at a time: a pipeline is not safe to share between threads."""
     nlp = load_pipeline(model)
     with _parse_lock:
-        return nlp(text)
+        return _keep_sentences(nlp(text))
 
 
 def pipe(texts: list[str], model: str, batch_size: int = 16) -> list[Doc]:
     """Parse many texts at once (nlp.pipe), one batch at a time per process."""
     nlp = load_pipeline(model)
     with _parse_lock:
-        return list(nlp.pipe(texts, batch_size=batch_size))
+        return [_keep_sentences(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]

@@ -15,7 +15,9 @@ CharSpan = tuple[int, int]
 class Positions:
     def __init__(self, doc: Doc, quoted: list[CharSpan] | None = None) -> None:
         self.doc = doc
-        self.starts = [t.idx for t in doc]
+        if "newsdesk_starts" not in doc.user_data:  # once per Doc: every stage asks
+            doc.user_data["newsdesk_starts"] = [t.idx for t in doc]
+        self.starts = doc.user_data["newsdesk_starts"]
         self.set_quoted(quoted or [])
 
     def set_quoted(self, quoted: list[CharSpan]) -> None:

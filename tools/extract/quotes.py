@@ -82,7 +82,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUOTE_EXTRACTOR_VERSION = "quotes-5"
 
 MIN_DIRECT_WORDS = 4
 MAX_FRAME_WORDS = 40
