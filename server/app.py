@@ -48,6 +48,7 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 M = TypeVar("M", bound=BaseModel)
 EntityTypeName = Annotated[EntityType, BeforeValidator(lambda v: v.upper().strip() if isinstance(v, str) else v)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+STARTUP_DELAY = 1.0  # seconds before the background thread reads the folders: first answers come first
 SEARCH_SYNTAX = (
     'Full-text search: all words must occur (any order, case- and accent-insensitive); "an exact phrase"; '
     "prefix* ; OR between alternatives; NOT to exclude; parentheses to group."
@@ -117,8 +118,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         desk = await anyio.to_thread.run_sync(lambda: Desk.open(settings, sync=False))
         if desk.store.count() == 0:  # a new index: read the folders before the first answer
             await anyio.to_thread.run_sync(desk.refresh)
-        background = Background(desk)
-        background.start()
+        background = Background(desk, start_delay=STARTUP_DELAY)
+        background.start(watch=True)
         opened.append(AppState(desk=desk, background=background))
         try:
             yield opened[-1]

@@ -245,3 +245,24 @@ async def test_a_claimant_filter_matches_the_entity_or_whole_words_and_unknown_n
     assert odd_cursor.is_error and "cursor" in odd_cursor.content[0].text
     assert wildcard.structured_content["total"] == 0
     assert {e["type"] for e in lower_type.structured_content["entities"]} == {"PERSON"}
+
+
+def test_a_file_added_to_a_served_folder_is_picked_up_without_a_restart(tmp_path: Path):
+    import time
+
+    from newsdesk.tools.api import Desk
+    from newsdesk.tools.background import Background
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    desk = Desk.open(Settings(corpus_dirs=[folder], index_path=tmp_path / "i.sqlite3", include_seeds=False))
+    background = Background(desk)
+    background.start(watch=True)
+    time.sleep(0.5)  # the watcher is set up
+    (folder / "late.txt").write_text("A late story\n\nThe minister said the late story was true, officials said.\n")
+    deadline = time.monotonic() + 20
+    while "late" not in desk.store.ids() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    background.stop()
+    assert "late" in desk.store.ids()
+    desk.close()

@@ -74,3 +74,14 @@ def test_an_index_of_an_older_schema_is_rebuilt_and_keeps_its_folders(tmp_path: 
     db.close()
     with pytest.raises(IndexOutdated, match="newer newsdesk"):
         Store(path)
+
+
+def test_corpus_claim_groups_count_each_claimant_over_all_pages(seed_desk: Desk):
+    seed_desk.analyse_all()
+    whole = seed_desk.summarize_claims(article_id=SEED_ID, limit=40)
+    expected = {g.claimant.name: g.total for g in whole.groups}
+    page = seed_desk.summarize_claims(limit=3)
+    assert page.total == whole.total and page.groups
+    for group in page.groups:
+        assert group.total == expected[group.claimant.name] >= len(group.claims)
+    assert page.counts.claims == whole.counts.claims and page.counts.by_type == whole.counts.by_type

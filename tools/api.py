@@ -301,10 +301,10 @@ class Desk:
                 query=query, min_checkworthiness=min_checkworthiness, include_unattributed=include_unattributed,
                 limit=limit, cursor=cursor,
             )
-        claims, total, next_cursor, stats = self.store.claims(
+        claims, total, next_cursor, stats, totals = self.store.claims(
             claimant_ids[0] if claimant_ids else None, claimant_text, query, min_checkworthiness,
             include_unattributed, limit, cursor)
-        return claim_queries.corpus_summary(claims, total, next_cursor, stats, self.coverage())
+        return claim_queries.corpus_summary(claims, total, next_cursor, stats, totals, self.coverage())
 
     def overview(self) -> CorpusOverview:
         return CorpusOverview(

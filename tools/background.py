@@ -1,5 +1,6 @@
 """Keeping a served corpus current without making a client wait: one background thread that reads the
-corpus folders again and analyses what is missing, whenever it is asked to (at start, on file changes).
+corpus folders again and analyses what is missing, whenever it is asked to: at start, and when a file
+in a corpus folder changes (a second thread watches the folders with the `watchfiles` package).
 
 A corpus-wide call waits for it at most `wait` seconds (with progress), then answers with what is
 analysed so far; the answer's `coverage` says how much that is.
@@ -11,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from .api import Desk
 
@@ -20,8 +22,9 @@ Listener = Callable[[int, int], None]
 
 
 class Background:
-    def __init__(self, desk: Desk, sync_first: bool = True, batch_pause: float = 0.0) -> None:
+    def __init__(self, desk: Desk, sync_first: bool = True, start_delay: float = 0.0) -> None:
         self.desk = desk
+        self.start_delay = start_delay  # let the first requests through before reading the folders
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
@@ -33,9 +36,27 @@ class Background:
         self.changed: Callable[[], None] | None = None  # called after a sync that changed the article list
         self._thread = threading.Thread(target=self._run, name="newsdesk-analysis", daemon=True)
 
-    def start(self) -> None:
+    def start(self, watch: bool = False) -> None:
         self._wake.set()
         self._thread.start()
+        if watch:
+            threading.Thread(target=self._watch, name="newsdesk-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        """Read the folders again after article files change (changes within a second are one)."""
+        from watchfiles import watch
+
+        from .corpus import is_article_file
+
+        roots = [r for r in self.desk.roots() if r.is_dir()]
+        if not roots:
+            return
+        try:
+            for _changes in watch(*roots, watch_filter=lambda _change, path: is_article_file(Path(path)),
+                                  debounce=1000, stop_event=self._stop, raise_interrupt=False):
+                self.refresh()
+        except Exception:  # watching is a convenience: the server keeps serving without it
+            log.warning("cannot watch the corpus folders for changes", exc_info=True)
 
     def refresh(self) -> None:
         """Read the folders again, then analyse what is new (e.g. after files changed)."""
@@ -74,6 +95,8 @@ class Background:
                 log.debug("progress listener failed", exc_info=True)
 
     def _run(self) -> None:
+        if self.start_delay:
+            self._stop.wait(self.start_delay)
         while not self._stop.is_set():
             self._wake.wait()
             self._wake.clear()

@@ -312,27 +312,29 @@ def summarize_claims(
 
 
 def corpus_summary(claims: list[Claim], total: int, next_cursor: str | None, stats: list,
-                   coverage: Coverage) -> ClaimSummary:
+                   totals: Mapping[str, int], coverage: Coverage) -> ClaimSummary:
     """Across the corpus the page is the most check-worthy claims, grouped by claimant on the page; the
-    counts come from the store (`stats`: the totals row, then (what, value, n) rows by type and stance)."""
+    counts come from the store (`stats`: the totals row, then (what, value, n) rows by type and stance;
+    `totals`: each claimant's matching claims by `claimant_key`, empty when one claimant was asked for)."""
     groups = group_claims(claims)
-    totals = stats[0] if stats else None
-    by = {"type": {}, "stance": {}}
-    for row in stats[1:]:
-        by[row["what"]][row["value"]] = row["n"]
+    row = dict(stats[0]) if stats else {}
+    by: dict[str, dict[str, int]] = {"type": {}, "stance": {}}
+    for r in stats[1:]:
+        by[r["what"]][r["value"]] = r["n"]
+    attributed = row.get("attributed") or 0
     counts = ClaimCounts(
-        claims=total, attributed=(totals["attributed"] or 0) if totals else 0,
-        unattributed=total - ((totals["attributed"] or 0) if totals else 0),
-        claimants=totals["claimants"] if totals else 0, disputed=(totals["disputed"] or 0) if totals else 0,
-        hedged=(totals["hedged"] or 0) if totals else 0, conditional=(totals["conditional"] or 0) if totals else 0,
-        by_type=by["type"], by_stance=by["stance"], articles=totals["articles"] if totals else 0,
+        claims=total, attributed=attributed, unattributed=total - attributed,
+        claimants=row.get("claimants") or 0, disputed=row.get("disputed") or 0, hedged=row.get("hedged") or 0,
+        conditional=row.get("conditional") or 0, by_type=by["type"], by_stance=by["stance"],
+        articles=row.get("articles") or 0,
     )
     return ClaimSummary(
         article_id=None,
         summary=summary_lines(claims, {c.id: c for c in claims}),
-        groups=[ClaimantGroup(claimant=members[0].claimant, total=len(members),
+        groups=[ClaimantGroup(claimant=members[0].claimant,
+                              total=totals.get(key, len(members)) if totals else total,
                               top_checkworthiness=members[0].checkworthiness, claims=members)
-                for _, members in groups],
+                for key, members in groups],
         disputes=dispute_links(claims),
         counts=counts,
         total=total,

@@ -399,7 +399,10 @@ class Store:
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         snippet = ", snippet(articles_fts, 1, '[', ']', '...', 12) AS snip" if query else ", NULL AS snip"
         with self._lock:
-            total = self._count(f"SELECT COUNT(*) FROM articles a{join}{clause}", params)
+            if query and len(where) == 1:  # the full-text index alone counts its matches
+                total = self._count("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", params)
+            else:
+                total = self._count(f"SELECT COUNT(*) FROM articles a{join}{clause}", params)
             if sort == "relevance" and query:
                 offset = decode_offset(cursor, total)
                 rows = self._fetch(
@@ -856,7 +859,10 @@ class Store:
             params.append(match)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         with self._lock:
-            total = self._count(f"SELECT COUNT(*) FROM quotes q{join}{clause}", params)
+            if query and len(where) == 1:
+                total = self._count("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?", params)
+            else:
+                total = self._count(f"SELECT COUNT(*) FROM quotes q{join}{clause}", params)
             if query:
                 offset = decode_offset(cursor, total)
                 rows = self._fetch(f"SELECT q.* FROM quotes q{join}{clause} ORDER BY f.rank, q.rowid "
@@ -895,9 +901,10 @@ class Store:
         self, claimant: str | None = None, claimant_text: str | None = None, query: str | None = None,
         min_checkworthiness: float = 0.0, include_unattributed: bool = False, limit: int = 20,
         cursor: str | None = None,
-    ) -> tuple[list[Claim], int, str | None, list[sqlite3.Row]]:
-        """Claims over the corpus, most check-worthy first: the page, the total, the next cursor and the
-        counts by column (for the summary's figures)."""
+    ) -> tuple[list[Claim], int, str | None, list[sqlite3.Row], dict[str, int]]:
+        """Claims over the corpus, most check-worthy first: the page, the total, the next cursor, the
+        counts by column (for the summary's figures) and each page claimant's total (empty with a
+        claimant filter: then the total is theirs)."""
         narrow = bool(claimant or claimant_text or query)  # then the claimant or FTS drives the query
         plus = "+" if narrow else ""  # "+c.x" keeps SQLite from scanning the rank index instead
         where, params = [f"{plus}c.checkworthiness >= ?"], [min_checkworthiness]
@@ -914,7 +921,7 @@ class Store:
             match.append("claimant : " + _phrase(claimant_text))
         if query:
             if (searched := fts_query(query)) is None:
-                return [], 0, None, []
+                return [], 0, None, [], {}
             match.append(f"text : ({searched})")
         if match:
             where.append("c.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
@@ -939,8 +946,25 @@ class Store:
                 [*params, *after, limit + 1])
             next_cursor = (encode_cursor([rows[limit - 1]["checkworthiness"], -rows[limit - 1]["rowid"]])
                            if len(rows) > limit else None)
-            claims = self._claims(rows[:limit])
-        return claims, total, next_cursor, [*stats, *by]
+            rows = rows[:limit]
+            claims = self._claims(rows)
+            totals = self._claimant_totals(rows, clause, params) if not claimant else {}
+        return claims, total, next_cursor, [*stats, *by], totals
+
+    def _claimant_totals(self, rows: Sequence[sqlite3.Row], clause: str, params: list[Any]) -> dict[str, int]:
+        """Matching claims of each claimant on the page, over all pages, by tools.claims.claimant_key."""
+        entities = sorted({r["claimant"] for r in rows if r["claimant"] is not None})
+        others = sorted({f"{r['claimant_kind']}:{r['claimant_name'].lower()}" for r in rows if r["claimant"] is None})
+        if not entities and not others:
+            return {}
+        other_key = "c.claimant_kind || ':' || lower(c.claimant_name)"
+        found = self._fetch(
+            f"SELECT 'id:' || e.id AS k, COUNT(*) AS n FROM claims c JOIN entities e ON e.rowid = c.claimant"
+            f"{clause} AND c.claimant IN ({','.join('?' * len(entities))}) GROUP BY c.claimant "
+            f"UNION ALL SELECT {other_key}, COUNT(*) FROM claims c{clause} AND c.claimant IS NULL "
+            f"AND {other_key} IN ({','.join('?' * len(others))}) GROUP BY 1",
+            [*params, *entities, *params, *others])
+        return {r["k"]: r["n"] for r in found}
 
     def _claims(self, rows: Sequence[sqlite3.Row], names: dict | None = None) -> list[Claim]:
         bodies = self._bodies(r["article"] for r in rows)
