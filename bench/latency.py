@@ -66,7 +66,7 @@ def build(source: Path, target: Path, size: int) -> float:
                                                                for d in c.responds_to],
                                                "parent_id": c.parent_id.replace(ids[n % len(ids)], article.id, 1)
                                                if c.parent_id else None}) for c in analysis.claims]
-                store.put_analysis(article.id, digest, version, analysis.model_copy(
+                store.put_analysis(article.id, store.stamp(article.id), version, analysis.model_copy(
                     update={"quotes": quotes, "claims": claims}))
     elapsed = time.perf_counter() - started
     store.checkpoint()

@@ -174,7 +174,7 @@ def evaluate_polnear(shared: Path, examples: int) -> None:
             article = Article(id=article_id, title=article_id, word_count=len(body.split()), format="plain-text",
                               path=f"{article_id}.txt", body=body, paragraphs=[])
             store.put_file(FileRow(f"{n}.txt", ".", str(n), 0, 0.0, "eval", "ok", None), [(article, 0)])
-            store.put_analysis(article_id, str(n), "eval", ArticleAnalysis(entities=entities))
+            store.put_analysis(article_id, store.stamp(article_id), "eval", ArticleAnalysis(entities=entities))
         merged = store.corpus_entities(limit=100_000).items
         store.close()
     merge_s = time.perf_counter() - t0

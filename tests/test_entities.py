@@ -209,7 +209,7 @@ def linked_corpus(texts: dict[str, str], nlp, path: Path) -> Store:
                           path=f"{article_id}.txt", body=text,
                           paragraphs=[Paragraph(index=0, start=0, end=len(text), text=text)])
         store.put_file(FileRow(f"{article_id}.txt", ".", article_id, 0, 0.0, "test", "ok", None), [(article, 0)])
-        assert store.put_analysis(article_id, article_id, "test", analyse_doc(nlp(text), article_id, article_id))
+        assert store.put_analysis(article_id, store.stamp(article_id), "test", analyse_doc(nlp(text), article_id, article_id))
     return store
 
 

@@ -88,12 +88,9 @@ class Desk:
         if not self.store.is_analysed(article.id, self.version):
             from .analysis import analyse_article
 
-            self.store.put_analysis(article.id, self.store_digest(article.id), self.version,
+            self.store.put_analysis(article.id, self.store.stamp(article.id) or "", self.version,
                                     analyse_article(article, self.settings.spacy_model))
         return article
-
-    def store_digest(self, article_id: str) -> str:
-        return self.store.bodies([article_id])[0][1]
 
     def coverage(self) -> Coverage:
         """How much of the corpus a corpus-wide answer covers (counted again only after a write)."""

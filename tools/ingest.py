@@ -120,7 +120,7 @@ def _reject(store: Store, root: Path, path: Path, digest: str, size: int, mtime:
 
 # -- analyses -------------------------------------------------------------------------------------
 
-Work = list[tuple[str, str, str, str]]  # (article id, digest, title, body)
+Work = list[tuple[str, str, str, str]]  # (article id, stamp, title, body)
 
 
 def _batches(store: Store, version: str) -> Iterator[Work]:
@@ -144,7 +144,7 @@ def analyse_missing(
 
     def write(results: list[tuple[str, str, ArticleAnalysis]]) -> None:
         nonlocal done
-        done += store.put_analyses((aid, digest, version, analysis) for aid, digest, analysis in results)
+        done += store.put_analyses((aid, stamp, version, analysis) for aid, stamp, analysis in results)
         if progress and results:
             progress(done, total, results[-1][0])
 
@@ -182,4 +182,4 @@ def analyse_batch(work: Work, model: str) -> list[tuple[str, str, ArticleAnalysi
     from .extract.nlp import pipe
 
     docs = pipe([body for _, _, _, body in work], model)
-    return [(aid, digest, analyse_doc(doc, aid, title)) for (aid, digest, title, _), doc in zip(work, docs)]
+    return [(aid, stamp, analyse_doc(doc, aid, title)) for (aid, stamp, title, _), doc in zip(work, docs)]

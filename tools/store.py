@@ -54,20 +54,20 @@ from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
-# 4: item details compressed with the dictionary kept in the index
+SCHEMA_VERSION = 5  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
+# 4: item details compressed with the dictionary kept in the index; 5: articles refer to their file
 SEP = " ... "  # how fragments join into a quote's or claim's text
 
 SCHEMA = """
 CREATE TABLE files(
-    path TEXT PRIMARY KEY, root TEXT NOT NULL, digest TEXT NOT NULL, size INTEGER NOT NULL,
+    rowid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, root TEXT NOT NULL, digest TEXT NOT NULL, size INTEGER NOT NULL,
     mtime REAL NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, reason TEXT);
 CREATE TABLE remembered_roots(path TEXT PRIMARY KEY);
 CREATE TABLE articles(
-    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, record INTEGER NOT NULL,
-    digest TEXT NOT NULL, format TEXT NOT NULL, title TEXT NOT NULL, date TEXT, byline TEXT, source TEXT,
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+    file INTEGER NOT NULL REFERENCES files ON DELETE CASCADE, record INTEGER NOT NULL, format TEXT NOT NULL, title TEXT NOT NULL, date TEXT, byline TEXT, source TEXT,
     url TEXT, word_count INTEGER NOT NULL, body TEXT NOT NULL);
-CREATE INDEX articles_path ON articles(path);
+CREATE INDEX articles_file ON articles(file);
 CREATE INDEX articles_date ON articles(date, rowid);
 CREATE INDEX articles_source ON articles(source, date);
 CREATE TABLE paragraphs(
@@ -127,10 +127,11 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE claims_fts USING fts5(
-    text, claimant, content='', tokenize='unicode61 remove_diacritics 2');
+    text, claimant, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
 """
 
 DETAIL_DICTIONARY = Path(__file__).parent / "data" / "detail.zdict"  # new indexes take a copy
+FILE_COLUMNS = "path, root, digest, size, mtime, version, status, reason"
 ARTICLE_COLUMNS = "a.rowid, a.id, a.title, a.date, a.byline, a.source, a.url, a.word_count"
 
 
@@ -246,12 +247,12 @@ class Store:
 
     def file(self, path: str) -> FileRow | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+            row = self._db.execute(f"SELECT {FILE_COLUMNS} FROM files WHERE path=?", (path,)).fetchone()
         return FileRow(**dict(row)) if row else None
 
     def files(self) -> list[FileRow]:
         with self._lock:
-            return [FileRow(**dict(r)) for r in self._db.execute("SELECT * FROM files ORDER BY path")]
+            return [FileRow(**dict(r)) for r in self._db.execute(f"SELECT {FILE_COLUMNS} FROM files ORDER BY path")]
 
     def touch_file(self, path: str, mtime: float) -> None:
         with self.transaction():
@@ -263,12 +264,13 @@ class Store:
         ids = []
         with self.transaction():
             self._delete_file(row.path)
+            file = self._db.execute(
+                f"INSERT INTO files({FILE_COLUMNS}) VALUES(?,?,?,?,?,?,?,?)",
+                (row.path, row.root, row.digest, row.size, row.mtime, row.version, row.status, row.reason)).lastrowid
             for article, record in articles:
-                article = article.model_copy(update={"id": self._unique_id(article.id, row.path)})
-                self._insert_article(article, row.path, record, row.digest)
+                article = article.model_copy(update={"id": self._unique_id(article.id)})
+                self._insert_article(article, file, record)
                 ids.append(article.id)
-            self._db.execute("INSERT INTO files VALUES(?,?,?,?,?,?,?,?)", (
-                row.path, row.root, row.digest, row.size, row.mtime, row.version, row.status, row.reason))
         return ids
 
     def delete_file(self, path: str) -> None:
@@ -276,7 +278,9 @@ class Store:
             self._delete_file(path)
 
     def _delete_file(self, path: str) -> None:
-        for (rowid,) in self._db.execute("SELECT rowid FROM articles WHERE path=?", (path,)).fetchall():
+        for (rowid,) in self._db.execute(
+            "SELECT a.rowid FROM articles a JOIN files f ON f.rowid = a.file WHERE f.path=?", (path,)
+        ).fetchall():
             self._delete_analysis(rowid)
             self._db.execute(
                 "INSERT INTO articles_fts(articles_fts, rowid, title, body) "
@@ -284,11 +288,10 @@ class Store:
             self._db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
         self._db.execute("DELETE FROM files WHERE path=?", (path,))
 
-    def _unique_id(self, stem: str, path: str) -> str:
+    def _unique_id(self, stem: str) -> str:
+        """The file's own earlier articles are gone by now: a taken id belongs to another file."""
         candidate, n = stem, 1
-        while (row := self._db.execute("SELECT path FROM articles WHERE id=?", (candidate,)).fetchone()) and (
-            row["path"] != path
-        ):
+        while self._db.execute("SELECT 1 FROM articles WHERE id=?", (candidate,)).fetchone():
             n += 1
             candidate = f"{stem}-{n}"
         return candidate
@@ -314,11 +317,11 @@ class Store:
 
     # -- articles -------------------------------------------------------------------------------
 
-    def _insert_article(self, article: Article, path: str, record: int, digest: str) -> None:
+    def _insert_article(self, article: Article, file: int, record: int) -> None:
         cur = self._db.execute(
-            "INSERT INTO articles(id, path, record, digest, format, title, date, byline, source, url, "
-            "word_count, body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-            (article.id, path, record, digest, article.format, article.title, article.date, article.byline,
+            "INSERT INTO articles(id, file, record, format, title, date, byline, source, url, "
+            "word_count, body) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+            (article.id, file, record, article.format, article.title, article.date, article.byline,
              article.source, article.url, article.word_count, article.body),
         )
         rowid = cur.lastrowid
@@ -330,7 +333,8 @@ class Store:
 
     def article_path(self, article_id: str) -> str | None:
         with self._lock:
-            row = self._db.execute("SELECT path FROM articles WHERE id=?", (article_id,)).fetchone()
+            row = self._db.execute("SELECT f.path FROM articles a JOIN files f ON f.rowid = a.file WHERE a.id=?",
+                                   (article_id,)).fetchone()
         return row[0] if row else None
 
     def count(self) -> int:
@@ -348,7 +352,8 @@ class Store:
 
     def get(self, article_id: str) -> Article | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+            row = self._db.execute("SELECT a.*, f.path FROM articles a JOIN files f ON f.rowid = a.file "
+                                   "WHERE a.id=?", (article_id,)).fetchone()
             if row is None:
                 return None
             paragraphs = self._db.execute(
@@ -473,30 +478,37 @@ class Store:
             ).fetchone() is not None
 
     def bodies(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
-        """(id, digest, title, body) of these articles, for analysis."""
+        """(id, stamp, title, body) of these articles, for analysis; the stamp (the article's row) tells
+        `put_analysis` whether the article changed since."""
         with self._lock:
             out = []
             for article_id in ids:
-                row = self._db.execute("SELECT id, digest, title, body FROM articles WHERE id=?",
+                row = self._db.execute("SELECT rowid, id, title, body FROM articles WHERE id=?",
                                        (article_id,)).fetchone()
                 if row:
-                    out.append((row["id"], row["digest"], row["title"], row["body"]))
+                    out.append((row["id"], str(row["rowid"]), row["title"], row["body"]))
             return out
 
-    def put_analysis(self, article_id: str, digest: str, version: str, analysis: ArticleAnalysis) -> bool:
+    def stamp(self, article_id: str) -> str | None:
+        """What `put_analysis` checks to know the article has not changed since it was read."""
+        with self._lock:
+            row = self._db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def put_analysis(self, article_id: str, stamp: str, version: str, analysis: ArticleAnalysis) -> bool:
         """Write one article's analysis, replacing an older one, and link its entities into the corpus.
         False when the article is gone or has changed since it was read (the analysis is dropped)."""
         with self.transaction():
-            return self._put_analysis(article_id, digest, version, analysis)
+            return self._put_analysis(article_id, stamp, version, analysis)
 
     def put_analyses(self, items: Iterable[tuple[str, str, str, ArticleAnalysis]]) -> int:
         """Many analyses in one transaction; returns how many were written."""
         with self.transaction():
             return sum(self._put_analysis(*item) for item in items)
 
-    def _put_analysis(self, article_id: str, digest: str, version: str, analysis: ArticleAnalysis) -> bool:
-        row = self._db.execute("SELECT rowid, digest, body FROM articles WHERE id=?", (article_id,)).fetchone()
-        if row is None or row["digest"] != digest:
+    def _put_analysis(self, article_id: str, stamp: str, version: str, analysis: ArticleAnalysis) -> bool:
+        row = self._db.execute("SELECT rowid, body FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None or str(row["rowid"]) != stamp:
             return False
         rowid, body = row["rowid"], row["body"]
         self._delete_analysis(rowid)
