@@ -201,7 +201,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         ] = False,
         related_to: Annotated[
             str | None,
-            Field(description="An entity id or name: list the entities that occur in the same articles instead."),
+            Field(description="An entity id or name: list the entities that occur in the same articles instead "
+                  "(ranked by shared articles among the 500 that name it most)."),
         ] = None,
     ) -> Annotated[CallToolResult, EntityList]:
         """List the people, organisations, places, products... named in one article or the whole corpus.

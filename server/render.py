@@ -9,6 +9,7 @@ from ..tools.models import (
     ArticleText,
     ClaimSummary,
     CorpusOverview,
+    Coverage,
     EntityList,
     QuoteList,
 )
@@ -23,10 +24,20 @@ def more(next_cursor: str | None, name: str = "cursor") -> str:
     return f"\nMore results: call again with {name}={next_cursor!r}." if next_cursor else ""
 
 
+def partial(coverage: Coverage | None) -> str:
+    """A corpus-wide answer while analysis is still running says what it covers."""
+    if coverage is None or coverage.complete:
+        return ""
+    return (f"\n(Covers the {coverage.analysed:,} of {coverage.articles:,} articles analysed so far; the rest "
+            "are being analysed: ask again later for a complete answer.)")
+
+
 def article_list(result: ArticleList) -> str:
     if not result.articles:
         return "No articles match." + more(result.next_cursor)
-    lines = [f"{result.total} article(s):"] + [f"- {meta_line(m)}" for m in result.articles]
+    lines = [f"{result.total} article(s):"]
+    for m in result.articles:
+        lines.append(f"- {meta_line(m)}" + (f"\n    {m.snippet}" if m.snippet else ""))
     return "\n".join(lines) + more(result.next_cursor)
 
 
@@ -72,7 +83,7 @@ def corpus_markdown(overview: CorpusOverview, articles: list[ArticleMeta]) -> st
 
 def entity_list(result: EntityList) -> str:
     if not result.entities:
-        return "No entities match." + more(result.next_cursor)
+        return "No entities match." + more(result.next_cursor) + partial(result.coverage)
     head = f"{result.total} entit{'y' if result.total == 1 else 'ies'}"
     head += f" co-occurring with {result.related_to}:" if result.related_to else ":"
     lines = [head]
@@ -82,7 +93,7 @@ def entity_list(result: EntityList) -> str:
                      f"in {e.article_count} article(s)")
         for m in e.mentions or []:
             lines.append(f"    - {m.article_id} @{m.start}-{m.end} {m.text!r} ({m.kind}): {m.sentence.strip()}")
-    return "\n".join(lines) + more(result.next_cursor)
+    return "\n".join(lines) + more(result.next_cursor) + partial(result.coverage)
 
 
 _EXPLAINED = ("pronoun", "role", "transcript")
@@ -90,7 +101,7 @@ _EXPLAINED = ("pronoun", "role", "transcript")
 
 def quote_list(result: QuoteList) -> str:
     if not result.quotes:
-        return "No quotes match." + more(result.next_cursor)
+        return "No quotes match." + more(result.next_cursor) + partial(result.coverage)
     lines = [f"{result.total} quote(s):"]
     for q in result.quotes:
         who = q.speaker.name or "unresolved speaker"
@@ -101,14 +112,15 @@ def quote_list(result: QuoteList) -> str:
         why = f" ({q.speaker.evidence})" if q.speaker.evidence and q.speaker.resolution in _EXPLAINED else ""
         lines.append(f"- {who}{said} [{q.kind}, {q.speaker.resolution}{why}{cue}; {q.article_id} "
                      f"¶{q.paragraph_index} {where}]: \u201c{q.text}\u201d")
-    return "\n".join(lines) + more(result.next_cursor)
+    return "\n".join(lines) + more(result.next_cursor) + partial(result.coverage)
 
 
 def claim_summary(result: ClaimSummary) -> str:
     if not result.total:
-        return "No claims match." + more(result.next_cursor)
+        return "No claims match." + more(result.next_cursor) + partial(result.coverage)
     c = result.counts
-    lines = [f"{c.claims} claim(s) by {c.claimants} claimant(s) in {c.articles} article(s): "
+    of = f"; of the first {c.counted:,} found:" if c.counted < c.claims else ""
+    lines = [f"{c.claims:,} claim(s){of} by {c.claimants} claimant(s) in {c.articles} article(s): "
              f"{c.disputed} disputed, {c.hedged} hedged, {c.conditional} conditional.", "", "Summary:"]
     lines += [f"- {line}" for line in result.summary]
     for group in result.groups:
@@ -125,4 +137,4 @@ def claim_summary(result: ClaimSummary) -> str:
             arg = f" Argument: {d.argument}" if d.argument else ""
             lines.append(f"- {d.disputed_by} disputes {d.claimant}'s claim {d.claim_id} "
                          f"(sentence @{d.sentence.start}-{d.sentence.end}: {d.sentence.text!r}).{arg}")
-    return "\n".join(lines) + more(result.next_cursor)
+    return "\n".join(lines) + more(result.next_cursor) + partial(result.coverage)

@@ -85,3 +85,17 @@ def test_corpus_claim_groups_count_each_claimant_over_all_pages(seed_desk: Desk)
     for group in page.groups:
         assert group.total == expected[group.claimant.name] >= len(group.claims)
     assert page.counts.claims == whole.counts.claims and page.counts.by_type == whole.counts.by_type
+
+
+def test_a_corpus_wide_answer_says_how_much_of_the_corpus_it_covers(tmp_path: Path):
+    from newsdesk.server import render
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text("\n".join(json.dumps({"title": f"Story {n}", "text": f"Words {n} here."})
+                                                 for n in range(2)) + "\n")
+    desk = Desk.open(Settings(corpus_dirs=[folder], index_path=tmp_path / "i.sqlite3", include_seeds=False))
+    quotes = desk.find_quotes()  # nothing is analysed yet: the answer does not wait
+    assert quotes.coverage is not None and (quotes.coverage.analysed, quotes.coverage.articles) == (0, 2)
+    assert "Covers the 0 of 2 articles analysed so far" in render.quote_list(quotes)
+    desk.close()

@@ -241,6 +241,7 @@ def dispute_links(claims: Iterable[Claim]) -> list[DisputeLink]:
 def count_claims(claims: list[Claim]) -> ClaimCounts:
     return ClaimCounts(
         claims=len(claims),
+        counted=len(claims),
         attributed=sum(c.attributed for c in claims),
         unattributed=sum(not c.attributed for c in claims),
         claimants=len({claimant_key(c) for c in claims}),
@@ -314,19 +315,17 @@ def summarize_claims(
 def corpus_summary(claims: list[Claim], total: int, next_cursor: str | None, stats: list,
                    totals: Mapping[str, int], coverage: Coverage) -> ClaimSummary:
     """Across the corpus the page is the most check-worthy claims, grouped by claimant on the page; the
-    counts come from the store (`stats`: the totals row, then (what, value, n) rows by type and stance;
+    counts come from the store (`stats`: one breakdown of at most COUNTED_CLAIMS matching claims;
     `totals`: each claimant's matching claims by `claimant_key`, empty when one claimant was asked for)."""
     groups = group_claims(claims)
-    row = dict(stats[0]) if stats else {}
-    by: dict[str, dict[str, int]] = {"type": {}, "stance": {}}
-    for r in stats[1:]:
-        by[r["what"]][r["value"]] = r["n"]
-    attributed = row.get("attributed") or 0
+    row = stats[0] if stats else {}
+    counted = row.get("counted", 0)
+    attributed = row.get("attributed", 0)
     counts = ClaimCounts(
-        claims=total, attributed=attributed, unattributed=total - attributed,
-        claimants=row.get("claimants") or 0, disputed=row.get("disputed") or 0, hedged=row.get("hedged") or 0,
-        conditional=row.get("conditional") or 0, by_type=by["type"], by_stance=by["stance"],
-        articles=row.get("articles") or 0,
+        claims=total, counted=counted, attributed=attributed, unattributed=counted - attributed,
+        claimants=row.get("claimants", 0), disputed=row.get("disputed", 0), hedged=row.get("hedged", 0),
+        conditional=row.get("conditional", 0), by_type=row.get("by_type", {}), by_stance=row.get("by_stance", {}),
+        articles=row.get("articles", 0),
     )
     return ClaimSummary(
         article_id=None,

@@ -295,6 +295,8 @@ class DisputeLink(BaseModel):
 
 class ClaimCounts(BaseModel):
     claims: int = Field(description="Matching claims over all pages.")
+    counted: int = Field(description="How many of them the other counts cover: all, or across the corpus at "
+                         "most 2,000 (the first found), so a large answer stays fast.")
     attributed: int
     unattributed: int
     claimants: int
@@ -316,6 +318,7 @@ class ClaimSummary(BaseModel):
     counts: ClaimCounts
     total: int = Field(description="Matching claims over all pages.")
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page; null at the end.")
+    coverage: Coverage | None = Field(None, description="Corpus-wide: how many articles the answer covers.")
 
 
 class ArticleAnalysis(BaseModel):

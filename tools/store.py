@@ -30,7 +30,7 @@ import re
 import sqlite3
 import threading
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,8 +115,10 @@ CREATE TABLE claims(
     stance TEXT NOT NULL, certainty TEXT NOT NULL, form TEXT NOT NULL, type TEXT NOT NULL,
     checkworthiness REAL NOT NULL, start INTEGER NOT NULL, disputed INTEGER NOT NULL, detail BLOB NOT NULL);
 CREATE INDEX claims_article ON claims(article, seq);
-CREATE INDEX claims_claimant ON claims(claimant, checkworthiness DESC);
-CREATE INDEX claims_rank ON claims(attributed, checkworthiness DESC);
+CREATE INDEX claims_claimant ON claims(claimant, attributed, checkworthiness DESC);
+CREATE INDEX claims_rank ON claims(checkworthiness DESC, attributed);
+CREATE TABLE totals(name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO totals VALUES('claims', 0), ('attributed claims', 0);
 CREATE TABLE claim_links(
     source INTEGER NOT NULL REFERENCES claims ON DELETE CASCADE,
     target INTEGER NOT NULL REFERENCES claims ON DELETE CASCADE,
@@ -574,6 +576,7 @@ class Store:
         self._db.executemany("INSERT OR IGNORE INTO claim_links VALUES(?,?,?)", links)
         self._db.execute("INSERT OR IGNORE INTO versions(version) VALUES(?)", (version,))
         self._db.execute("INSERT INTO analyses SELECT ?, rowid FROM versions WHERE version = ?", (rowid, version))
+        self._add_totals(rowid, 1)
         return True
 
     def _delete_analysis(self, rowid: int) -> None:
@@ -592,10 +595,18 @@ class Store:
                 "INSERT INTO claims_fts(claims_fts, rowid, text, claimant) VALUES('delete', ?, ?, ?)",
                 (c["rowid"], d["text"], c["claimant_name"]))
         touched = self._remove_from_entities(rowid)
+        self._add_totals(rowid, -1)
         for table in ("quotes", "claims", "mentions", "article_entities", "analyses"):
             self._db.execute(f"DELETE FROM {table} WHERE article=?", (rowid,))
         self._db.executemany("DELETE FROM entities WHERE rowid=? AND article_count <= 0", [(t,) for t in touched])
         self._rename(touched)
+
+    def _add_totals(self, article: int, sign: int) -> None:
+        """Corpus-wide claim counts, kept as articles are written and removed (no scan to count)."""
+        n, attributed = self._db.execute(
+            "SELECT COUNT(*), coalesce(SUM(attributed), 0) FROM claims WHERE article=?", (article,)).fetchone()
+        self._db.executemany("UPDATE totals SET n = n + ? WHERE name = ?",
+                             [(sign * n, "claims"), (sign * attributed, "attributed claims")])
 
     # -- corpus entities --------------------------------------------------------------------------
 
@@ -776,15 +787,17 @@ class Store:
         with self._lock:
             if related_to:
                 anchor = self._db.execute("SELECT rowid FROM entities WHERE id=?", (related_to,)).fetchone()[0]
-                base = (
-                    "FROM (SELECT b.entity AS entity, COUNT(DISTINCT b.article) AS shared FROM article_entities a "
-                    "JOIN article_entities b ON b.article = a.article AND b.entity != a.entity "
-                    "WHERE a.entity = ? GROUP BY b.entity) s JOIN entities e ON e.rowid = s.entity WHERE " + clause
+                base = (  # over the RELATED_ARTICLES articles that name the anchor most
+                    "FROM (SELECT b.entity AS entity, COUNT(DISTINCT b.article) AS shared FROM article_entities b "
+                    "WHERE b.article IN (SELECT article FROM article_entities WHERE entity = ? "
+                    "ORDER BY mention_count DESC LIMIT ?) AND b.entity != ? GROUP BY b.entity) s "
+                    "JOIN entities e ON e.rowid = s.entity WHERE " + clause
                 )
-                total = self._count(f"SELECT COUNT(*) {base}", [anchor, *params])
+                head = [anchor, RELATED_ARTICLES, anchor]
+                total = self._count(f"SELECT COUNT(*) {base}", [*head, *params])
                 offset = decode_offset(cursor, total)
                 rows = self._fetch(f"SELECT e.* {base} ORDER BY s.shared DESC, e.salience DESC, e.name "
-                                   "LIMIT ? OFFSET ?", [anchor, *params, limit, offset])
+                                   "LIMIT ? OFFSET ?", [*head, *params, limit, offset])
             else:
                 total = self._count(f"SELECT COUNT(*) FROM entities e WHERE {clause}", params)
                 offset = decode_offset(cursor, total)
@@ -913,14 +926,12 @@ class Store:
         self, claimant: str | None = None, claimant_text: str | None = None, query: str | None = None,
         min_checkworthiness: float = 0.0, include_unattributed: bool = False, limit: int = 20,
         cursor: str | None = None,
-    ) -> tuple[list[Claim], int, str | None, list[sqlite3.Row], dict[str, int]]:
+    ) -> tuple[list[Claim], int, str | None, list[dict[str, Any]], dict[str, int]]:
         """Claims over the corpus, most check-worthy first: the page, the total, the next cursor, the
-        counts by column (for the summary's figures) and each page claimant's total (empty with a
-        claimant filter: then the total is theirs)."""
-        narrow = bool(claimant or claimant_text or query)  # then the claimant or FTS drives the query
-        plus = "+" if narrow else ""  # "+c.x" keeps SQLite from scanning the rank index instead
+        breakdown (`_breakdown`, of at most COUNTED_CLAIMS matching claims) and each page claimant's
+        total (empty with a claimant filter: then the total is theirs)."""
+        plus = "+" if claimant_text or query else ""  # "+c.x": the FTS match drives, not an index
         where, params = [f"{plus}c.checkworthiness >= ?"], [min_checkworthiness]
-        join = ""
         if not include_unattributed:
             where.append(f"{plus}c.attributed = 1")
         if claimant:
@@ -940,28 +951,31 @@ class Store:
             params.append(" AND ".join(match))
         clause = " WHERE " + " AND ".join(where)
         with self._lock:
-            stats = self._fetch(
-                f"SELECT COUNT(*) AS n, SUM(c.attributed) AS attributed, SUM(c.disputed) AS disputed, "
-                f"SUM(c.certainty='hedged') AS hedged, SUM(c.certainty='conditional') AS conditional, "
-                f"COUNT(DISTINCT c.article) AS articles, "
-                f"COUNT(DISTINCT coalesce('id:' || c.claimant, c.claimant_kind || ':' || lower(c.claimant_name))) "
-                f"AS claimants FROM claims c{join}{clause}", params)
-            by = self._fetch(
-                f"SELECT 'type' AS what, c.type AS value, COUNT(*) AS n FROM claims c{join}{clause} GROUP BY c.type "
-                f"UNION ALL SELECT 'stance', c.stance, COUNT(*) FROM claims c{join}{clause} GROUP BY c.stance "
-                "ORDER BY 1, 3 DESC, 2", [*params, *params])
-            total = stats[0]["n"]
+            if not (claimant or match or min_checkworthiness):
+                name = "claims" if include_unattributed else "attributed claims"
+                total = self._db.execute("SELECT n FROM totals WHERE name=?", (name,)).fetchone()[0]
+            else:
+                total = self._count(f"SELECT COUNT(*) FROM claims c{clause}", params)
+            source = "claims c"
+            if match and total > DENSE_MATCHES:  # walk the rank index and keep the matches: stops early
+                source = "claims c INDEXED BY claims_rank"
+                clause = clause.replace("+c.", "c.")
+            sample = self._fetch(  # the breakdown is counted over at most COUNTED_CLAIMS of them
+                "SELECT c.type, c.stance, c.certainty, c.attributed, c.disputed, c.article, "
+                "coalesce('id:' || c.claimant, c.claimant_kind || ':' || lower(c.claimant_name)) AS who "
+                f"FROM {source}{clause} LIMIT ?", [*params, COUNTED_CLAIMS])
+            stats = [_breakdown(sample)]
             after = decode_keyset(cursor, 2)
             keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if after else ""
             rows = self._fetch(
-                f"SELECT c.* FROM claims c{join}{clause}{keyset} ORDER BY c.checkworthiness DESC, c.rowid LIMIT ?",
+                f"SELECT c.* FROM {source}{clause}{keyset} ORDER BY c.checkworthiness DESC, c.rowid LIMIT ?",
                 [*params, *after, limit + 1])
             next_cursor = (encode_cursor([rows[limit - 1]["checkworthiness"], -rows[limit - 1]["rowid"]])
                            if len(rows) > limit else None)
             rows = rows[:limit]
             claims = self._claims(rows)
             totals = self._claimant_totals(rows, clause, params) if not claimant else {}
-        return claims, total, next_cursor, [*stats, *by], totals
+        return claims, total, next_cursor, stats, totals
 
     def _claimant_totals(self, rows: Sequence[sqlite3.Row], clause: str, params: list[Any]) -> dict[str, int]:
         """Matching claims of each claimant on the page, over all pages, by tools.claims.claimant_key."""
@@ -1047,6 +1061,24 @@ class Store:
 
 
 # -- helpers --------------------------------------------------------------------------------------
+
+DENSE_MATCHES = 1_000  # a search matching more claims pages by the rank index, not by its matches
+RELATED_ARTICLES = 500  # related_to ranks co-occurrence within the anchor's most mentioning articles
+COUNTED_CLAIMS = 2_000  # a corpus-wide breakdown reads at most this many claims (the total is exact)
+
+
+def _breakdown(rows: Sequence[sqlite3.Row]) -> dict[str, Any]:
+    return {
+        "counted": len(rows),
+        "attributed": sum(r["attributed"] for r in rows),
+        "disputed": sum(r["disputed"] for r in rows),
+        "hedged": sum(r["certainty"] == "hedged" for r in rows),
+        "conditional": sum(r["certainty"] == "conditional" for r in rows),
+        "articles": len({r["article"] for r in rows}),
+        "claimants": len({r["who"] for r in rows}),
+        "by_type": dict(Counter(r["type"] for r in rows).most_common()),
+        "by_stance": dict(Counter(r["stance"] for r in rows).most_common()),
+    }
 
 def _meta(r: sqlite3.Row) -> ArticleMeta:
     return ArticleMeta(id=r["id"], title=r["title"], date=r["date"], byline=r["byline"], source=r["source"],
