@@ -1,6 +1,10 @@
 """Tool latency, cold start, memory and index size at 1k / 10k / 100k articles, through a real MCP client
 over stdio, beside raw SQLite doing each call's core lookup on the same file.
 
+Each call is timed twice: as bare JSON-RPC over the server's stdio (the server and the transport), and
+through the Python SDK's Client, which also validates every structured answer against the tool's output
+schema with jsonschema (for a 20-claim answer most of its time).
+
 Run: python bench/ingest.py --keep /tmp/bbc.sqlite3   (analyses the 2,225 BBC texts once)
      python bench/latency.py --source /tmp/bbc.sqlite3 [--sizes 1000,10000,100000] [--repeat 30]
 
@@ -12,9 +16,11 @@ analysis, written through the store's normal write path (corpus entities linked 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +28,7 @@ from pathlib import Path
 
 import anyio
 
-from newsdesk.server.demo import connect
+from newsdesk.server.demo import connect, server_command
 from newsdesk.tools.models import Paragraph
 from newsdesk.tools.settings import Settings
 from newsdesk.tools.store import FileRow, Store
@@ -133,10 +139,54 @@ async def measure(settings: Settings, plan: list[tuple[str, dict]], repeat: int)
                 times.append((time.perf_counter() - t) * 1000)
                 assert not result.is_error, (name, args, result.content[0].text[:300])
             times.sort()
-            out[f"{name}({', '.join(f'{k}={v!r}' for k, v in args.items())})"] = (
-                statistics.median(times), times[int(0.95 * (len(times) - 1))])
+            out[label(name, args)] = (statistics.median(times), times[int(0.95 * (len(times) - 1))])
         out["server peak memory (MB)"] = peak_memory_mb(pid)
         return out
+
+
+def measure_raw(settings: Settings, plan: list[tuple[str, dict]], repeat: int) -> dict:
+    """The same calls as bare JSON-RPC over the server's stdio (no client-side schema validation):
+    what the server and the transport cost."""
+    started = time.perf_counter()
+    process = subprocess.Popen(server_command(settings, "stdio"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    ids = iter(range(1, 10**9))
+
+    def rpc(method: str, params: dict) -> dict:
+        n = next(ids)
+        process.stdin.write(json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params}) + "\n")
+        process.stdin.flush()
+        while True:
+            message = json.loads(process.stdout.readline())
+            if message.get("id") == n:
+                return message
+
+    try:
+        rpc("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                           "clientInfo": {"name": "bench", "version": "0"}})
+        process.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+        first = rpc("tools/call", {"name": plan[0][0], "arguments": plan[0][1]})
+        out: dict = {"cold start to first answer (s)": time.perf_counter() - started}
+        assert not first["result"].get("isError"), first
+        for name, args in plan:
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                result = rpc("tools/call", {"name": name, "arguments": args})
+                times.append((time.perf_counter() - t) * 1000)
+                assert "result" in result and not result["result"].get("isError"), (name, result)
+            times.sort()
+            out[label(name, args)] = (statistics.median(times), times[int(0.95 * (len(times) - 1))],
+                                      len(json.dumps(result)))
+        out["server peak memory (MB)"] = peak_memory_mb(process.pid)
+        return out
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def label(name: str, args: dict) -> str:
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
 
 
 def raw_floor(index: Path, repeat: int) -> dict[str, float]:
@@ -181,13 +231,18 @@ def main() -> int:
                 print(f"[{size:,}] built in {seconds:.0f} s ({size / seconds:.0f} articles/s written)", flush=True)
             kb = index.stat().st_size / size / 1000
             settings = Settings(index_path=index, include_seeds=False)
-            results = anyio.run(measure, settings, calls(index), args.repeat)
+            plan = calls(index)
+            raw = measure_raw(settings, plan, args.repeat)
+            client = anyio.run(measure, settings, plan, args.repeat)
             print(f"[{size:,}] index {index.stat().st_size / 1e6:.0f} MB, {kb:.1f} KB per article")
-            for name, value in results.items():
-                if isinstance(value, tuple):
-                    print(f"[{size:,}] {name}: p50 {value[0]:.1f} ms, p95 {value[1]:.1f} ms")
-                else:
-                    print(f"[{size:,}] {name}: {value:.2f}")
+            print(f"[{size:,}] cold start to first answer: {raw.pop('cold start to first answer (s)'):.2f} s "
+                  f"(bare JSON-RPC), {client.pop('cold start to first answer (s)'):.2f} s (Python SDK client)")
+            print(f"[{size:,}] server peak memory: {raw.pop('server peak memory (MB)'):.0f} MB "
+                  f"(after the bare calls), {client.pop('server peak memory (MB)'):.0f} MB (after the SDK calls)")
+            for name, (p50, p95, size_bytes) in raw.items():
+                c50, c95 = client[name]
+                print(f"[{size:,}] {name}: bare JSON-RPC p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
+                      f"SDK client p50 {c50:.1f} ms, p95 {c95:.1f} ms; answer {size_bytes / 1000:.0f} KB")
             for name, ms in raw_floor(index, args.repeat).items():
                 print(f"[{size:,}] raw SQLite floor, {name}: {ms:.2f} ms")
             sys.stdout.flush()

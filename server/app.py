@@ -48,6 +48,9 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 M = TypeVar("M", bound=BaseModel)
 EntityTypeName = Annotated[EntityType, BeforeValidator(lambda v: v.upper().strip() if isinstance(v, str) else v)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+DateFrom = Annotated[str | None, Field(description="Only articles dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")]
+DateTo = Annotated[str | None, Field(description="Only articles dated on or before (YYYY-MM-DD, YYYY-MM or YYYY).")]
+Source = Annotated[str | None, Field(description="Only articles of this publisher or site (as list_articles shows it).")]
 STARTUP_DELAY = 1.0  # seconds before the background thread reads the folders: first answers come first
 SEARCH_SYNTAX = (
     'Full-text search: all words must occur (any order, case- and accent-insensitive); "an exact phrase"; '
@@ -143,9 +146,9 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         query: Annotated[str | None, Field(description=SEARCH_SYNTAX)] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Articles per page.")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
-        date_from: Annotated[str | None, Field(description="Only articles dated on or after (YYYY-MM-DD).")] = None,
-        date_to: Annotated[str | None, Field(description="Only articles dated on or before (YYYY-MM-DD).")] = None,
-        source: Annotated[str | None, Field(description="Only articles of this publisher or site.")] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        source: Source = None,
         entity: Annotated[
             str | None, Field(description="Only articles naming this entity (id, name or alias).")
         ] = None,
@@ -234,6 +237,9 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         ] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Quotes per page.")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        source: Source = None,
     ) -> Annotated[CallToolResult, QuoteList]:
         """Who said what: direct quotes, partial quotes and reported speech, in text order.
 
@@ -241,7 +247,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         says "he" or "Russia's top diplomat"; resolution says how, and 'unresolved' is never guessed), the
         speaker mention and cue as written, and the offsets of every fragment in get_article's body."""
         return run_tool(
-            lambda: analysed_desk(ctx, article_id).find_quotes(article_id, speaker, query, list(kinds) if kinds else None, limit, cursor),
+            lambda: analysed_desk(ctx, article_id).find_quotes(
+                article_id, speaker, query, list(kinds) if kinds else None, limit, cursor, date_from, date_to, source),
             render.quote_list,
         )
 
@@ -264,6 +271,9 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         ] = False,
         limit: Annotated[int, Field(ge=1, le=40, description="Claims per page.")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        source: Source = None,
     ) -> Annotated[CallToolResult, ClaimSummary]:
         """What is claimed, by whom, how firmly, and who disputes it; extractive, with evidence.
 
@@ -274,7 +284,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         sentence and counter-argument), responds_to, parent claim for nested attributions."""
         return run_tool(
             lambda: analysed_desk(ctx, article_id).summarize_claims(
-                article_id, claimant, query, min_checkworthiness, include_unattributed, limit, cursor
+                article_id, claimant, query, min_checkworthiness, include_unattributed, limit, cursor,
+                date_from, date_to, source,
             ),
             render.claim_summary,
         )

@@ -99,3 +99,15 @@ def test_a_corpus_wide_answer_says_how_much_of_the_corpus_it_covers(tmp_path: Pa
     assert quotes.coverage is not None and (quotes.coverage.analysed, quotes.coverage.articles) == (0, 2)
     assert "Covers the 0 of 2 articles analysed so far" in render.quote_list(quotes)
     desk.close()
+
+
+def test_corpus_lists_filter_by_date_and_source(seed_desk: Desk, tmp_path: Path):
+    seed_desk.analyse_all()
+    everything = seed_desk.summarize_claims().total
+    assert everything and seed_desk.summarize_claims(date_from="2024-12").total == everything
+    assert seed_desk.summarize_claims(date_to="2024-11-30").total == 0
+    assert seed_desk.find_quotes(date_from="2024-12-06", date_to="2024").total == seed_desk.find_quotes().total
+    assert seed_desk.find_quotes(source="Nowhere Daily").total == 0
+    assert seed_desk.list_articles(date_from="2025").total == 0 and seed_desk.list_articles(date_to="2024").total == 1
+    with pytest.raises(BadArgument, match="date_from"):
+        seed_desk.list_articles(date_from="last week")

@@ -29,7 +29,7 @@ from .models import (
 )
 from .paging import blank_to_none, check_limit, decode_offset, encode_offset
 from .settings import Settings
-from .store import Store
+from .store import Store, Within
 
 log = logging.getLogger(__name__)
 ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
@@ -171,6 +171,9 @@ class Desk:
         kinds: list[str] | None = None,
         limit: int = 20,
         cursor: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
     ) -> QuoteList:
         check_limit(limit)
         article_id, speaker, query = blank_to_none(article_id), blank_to_none(speaker), blank_to_none(query)
@@ -180,7 +183,8 @@ class Desk:
         if article_id:
             article_id = self.ensure_analysed(article_id).id
         speaker_id = self.find_entity(speaker, argument="speaker").id if speaker else None
-        page = self.store.quotes(article_id, speaker_id, query, wanted_kinds, limit, cursor)
+        page = self.store.quotes(article_id, speaker_id, query, wanted_kinds, limit, cursor,
+                                 within(date_from, date_to, source))
         return QuoteList(quotes=page.items, total=page.total, next_cursor=page.next_cursor,
                          coverage=None if article_id else self.coverage())
 
@@ -214,8 +218,9 @@ class Desk:
         sort: str | None = None,
     ) -> ArticleList:
         check_limit(limit)
-        query, source, entity = blank_to_none(query), blank_to_none(source), blank_to_none(entity)
-        date_from, date_to = check_date("date_from", date_from), check_date("date_to", date_to)
+        query, entity = blank_to_none(query), blank_to_none(entity)
+        limits = within(date_from, date_to, source)
+        date_from, date_to, source = limits.date_from, limits.date_to, limits.source
         sort = sort or ("relevance" if query else "newest")
         if sort not in SORTS:
             raise BadArgument("sort", f"must be one of {', '.join(SORTS)}")
@@ -275,6 +280,9 @@ class Desk:
         include_unattributed: bool = False,
         limit: int = 20,
         cursor: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
     ) -> ClaimSummary:
         article_id, claimant, query = blank_to_none(article_id), blank_to_none(claimant), blank_to_none(query)
         check_limit(limit, claim_queries.MAX_LIMIT)
@@ -300,7 +308,7 @@ class Desk:
             )
         claims, total, next_cursor, stats, totals = self.store.claims(
             claimant_ids[0] if claimant_ids else None, claimant_text, query, min_checkworthiness,
-            include_unattributed, limit, cursor)
+            include_unattributed, limit, cursor, within(date_from, date_to, source))
         return claim_queries.corpus_summary(claims, total, next_cursor, stats, totals, self.coverage())
 
     def overview(self) -> CorpusOverview:
@@ -311,6 +319,11 @@ class Desk:
             rejected=self.store.rejected(),
             coverage=self.coverage(),
         )
+
+
+def within(date_from: str | None, date_to: str | None, source: str | None) -> Within:
+    """The article filters every corpus-wide list takes, checked."""
+    return Within(check_date("date_from", date_from), check_date("date_to", date_to), blank_to_none(source))
 
 
 def check_date(name: str, value: str | None) -> str | None:

@@ -12,7 +12,8 @@ Schema (version SCHEMA_VERSION, kept in PRAGMA user_version):
 - article_entities: an article's own entities, each linked to a corpus entity; mentions: their offsets;
 - quotes and claims: one row per quote and per claim, with the columns the tools filter and sort on,
   and `detail`, the rest of the item as compact JSON (texts the body already holds are left out);
-  claim_links: disputes, replies and nesting between claims;
+  claim_links: disputes, replies and nesting between claims; totals: corpus-wide claim counts;
+- dictionaries: the preset dictionary `detail` is deflated with (zlib), copied into each new index;
 - articles_fts, quotes_fts, claims_fts: FTS5 full-text indexes (BM25) over titles and bodies, quote text,
   and claim text with its claimant.
 
@@ -54,8 +55,9 @@ from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
-# 4: item details compressed with the dictionary kept in the index; 5: articles refer to their file
+SCHEMA_VERSION = 6  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
+# 4: item details compressed with the dictionary kept in the index; 5: articles refer to their file;
+# 6: claim totals, the rank index and the claim search's kind column
 SEP = " ... "  # how fragments join into a quote's or claim's text
 
 SCHEMA = """
@@ -127,9 +129,10 @@ CREATE TABLE claim_links(
 CREATE INDEX claim_links_target ON claim_links(target, kind);
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(2.0, 1.0)');  -- a title word counts twice
 CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE claims_fts USING fts5(
-    text, claimant, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
+    text, claimant, kind, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
 """
 
 DETAIL_DICTIONARY = Path(__file__).parent / "data" / "detail.zdict"  # new indexes take a copy
@@ -147,6 +150,41 @@ class FileRow:
     version: str
     status: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class Within:
+    """Articles a corpus-wide list is limited to: dated from / to (YYYY-MM-DD, or a month or a year),
+    and from one source."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.source)
+
+    def clause(self, column: str) -> tuple[str, list[Any]]:
+        """`column IN (the articles)`, or nothing when unlimited."""
+        if not self:
+            return "", []
+        where, params = _article_where(self, "a")
+        return f"{column} IN (SELECT a.rowid FROM articles a WHERE {' AND '.join(where)})", params
+
+
+def _article_where(within: Within, alias: str) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if within.date_from:
+        where.append(f"{alias}.date >= ?")
+        params.append(within.date_from)
+    if within.date_to:
+        where.append(f"{alias}.date <= ?")
+        params.append(within.date_to + "~")  # a month or a year includes its days
+    if within.source:
+        where.append(f"{alias}.source = ? COLLATE NOCASE")
+        params.append(within.source)
+    return where, params
 
 
 @dataclass
@@ -390,21 +428,14 @@ class Store:
             join += " JOIN articles_fts f ON f.rowid = a.rowid"
             where.append("articles_fts MATCH ?")
             params.append(match)
-        if date_from:
-            where.append("a.date >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("a.date <= ?")
-            params.append(date_to + "~")  # a month or a year includes its days
-        if source:
-            where.append("a.source = ? COLLATE NOCASE")
-            params.append(source)
+        more_where, more_params = _article_where(Within(date_from, date_to, source), "a")
+        where += more_where
+        params += more_params
         if entity:
             where.append("a.rowid IN (SELECT article FROM article_entities WHERE entity = "
                          "(SELECT rowid FROM entities WHERE id = ?))")
             params.append(entity)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        snippet = ", snippet(articles_fts, 1, '[', ']', '...', 12) AS snip" if query else ", NULL AS snip"
         with self._lock:
             if query and len(where) == 1:  # the full-text index alone counts its matches
                 total = self._count("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", params)
@@ -412,11 +443,17 @@ class Store:
                 total = self._count(f"SELECT COUNT(*) FROM articles a{join}{clause}", params)
             if sort == "relevance" and query:
                 offset = decode_offset(cursor, total)
-                rows = self._fetch(
-                    f"SELECT {ARTICLE_COLUMNS}{snippet} FROM articles a{join}{clause} "
-                    "ORDER BY bm25(articles_fts, 2.0, 1.0), a.rowid LIMIT ? OFFSET ?",
-                    [*params, limit + 1, offset],
-                )
+                if len(where) == 1:  # rank in the full-text index, then read just the page's articles
+                    found = [r[0] for r in self._fetch(
+                        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                        [*params, limit + 1, offset])]
+                    by_row = {r["rowid"]: r for r in self._fetch(
+                        f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.rowid IN ({','.join('?' * len(found))})",
+                        found)}
+                    rows = [by_row[f] for f in found if f in by_row]
+                else:
+                    rows = self._fetch(f"SELECT {ARTICLE_COLUMNS} FROM articles a{join}{clause} "
+                                       "ORDER BY f.rank, a.rowid LIMIT ? OFFSET ?", [*params, limit + 1, offset])
                 items, more = rows[:limit], len(rows) > limit
                 next_cursor = encode_offset(offset + limit) if more else None
             else:
@@ -432,14 +469,20 @@ class Store:
                 if keyset:
                     keyset = (" AND " if clause else " WHERE ") + keyset
                 rows = self._fetch(
-                    f"SELECT {ARTICLE_COLUMNS}{snippet} FROM articles a{join}{clause}{keyset} "
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles a{join}{clause}{keyset} "
                     "ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
                     [*params, *kparams, limit + 1],
                 )
                 items, more = rows[:limit], len(rows) > limit
                 last = items[-1] if items else None
                 next_cursor = encode_cursor([last["date"], last["rowid"]]) if more and last else None
-        return Page([(_meta(r), r["snip"]) for r in items], total, next_cursor)
+            snippets: dict[int, str] = {}
+            if query and items:  # snippets for the page only
+                snippets = {r[0]: r[1] for r in self._fetch(
+                    "SELECT rowid, snippet(articles_fts, 1, '[', ']', '...', 12) FROM articles_fts WHERE "
+                    f"articles_fts MATCH ? AND rowid IN ({','.join('?' * len(items))})",
+                    [match, *(r["rowid"] for r in items)])}
+        return Page([(_meta(r), snippets.get(r["rowid"])) for r in items], total, next_cursor)
 
     def _count(self, sql: str, params: Sequence[Any]) -> int:
         try:
@@ -566,8 +609,8 @@ class Store:
                  claim.checkworthiness, claim.start, claim.disputed, self._pack(detail)),
             )
             claim_rows[claim.id] = cur.lastrowid
-            self._db.execute("INSERT INTO claims_fts(rowid, text, claimant) VALUES(?,?,?)",
-                             (cur.lastrowid, claim.text, claim.claimant.name))
+            self._db.execute("INSERT INTO claims_fts(rowid, text, claimant, kind) VALUES(?,?,?,?)",
+                             (cur.lastrowid, claim.text, claim.claimant.name, _kind(claim.attributed)))
         links = []
         for claim in analysis.claims:
             targets = [("disputes", t) for t in claim.disputes] + [("responds_to", t) for t in claim.responds_to]
@@ -588,12 +631,12 @@ class Store:
             text = unpack(self._unpack(q["detail"]), body)["text"]
             self._db.execute("INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES('delete', ?, ?)",
                              (q["rowid"], text))
-        for c in self._db.execute("SELECT rowid, claimant_name, detail FROM claims WHERE article=?",
+        for c in self._db.execute("SELECT rowid, claimant_name, attributed, detail FROM claims WHERE article=?",
                                   (rowid,)).fetchall():
             d = unpack(self._unpack(c["detail"]), body)
             self._db.execute(
-                "INSERT INTO claims_fts(claims_fts, rowid, text, claimant) VALUES('delete', ?, ?, ?)",
-                (c["rowid"], d["text"], c["claimant_name"]))
+                "INSERT INTO claims_fts(claims_fts, rowid, text, claimant, kind) VALUES('delete', ?, ?, ?, ?)",
+                (c["rowid"], d["text"], c["claimant_name"], _kind(c["attributed"])))
         touched = self._remove_from_entities(rowid)
         self._add_totals(rowid, -1)
         for table in ("quotes", "claims", "mentions", "article_entities", "analyses"):
@@ -859,11 +902,15 @@ class Store:
 
     def quotes(
         self, article_id: str | None = None, speaker: str | None = None, query: str | None = None,
-        kinds: Iterable[str] = (), limit: int = 20, cursor: str | None = None,
+        kinds: Iterable[str] = (), limit: int = 20, cursor: str | None = None, within: Within = Within(),
     ) -> Page:
         """Quotes in text order (article by article), or by relevance with a query."""
         where, params = [], []
         join = ""
+        if within:
+            sql, more = within.clause("q.article")
+            where.append(sql)
+            params += more
         if article_id:
             where.append("q.article = (SELECT rowid FROM articles WHERE id = ?)")
             params.append(article_id)
@@ -925,11 +972,12 @@ class Store:
     def claims(
         self, claimant: str | None = None, claimant_text: str | None = None, query: str | None = None,
         min_checkworthiness: float = 0.0, include_unattributed: bool = False, limit: int = 20,
-        cursor: str | None = None,
+        cursor: str | None = None, within: Within = Within(),
     ) -> tuple[list[Claim], int, str | None, list[dict[str, Any]], dict[str, int]]:
-        """Claims over the corpus, most check-worthy first: the page, the total, the next cursor, the
-        breakdown (`_breakdown`, of at most COUNTED_CLAIMS matching claims) and each page claimant's
-        total (empty with a claimant filter: then the total is theirs)."""
+        """Claims over the corpus, most check-worthy first: the page, the exact total, the next cursor,
+        the breakdown and each claimant's count (by tools.claims.claimant_key; empty with a claimant
+        filter, whose total is theirs). The breakdown and the claimant counts are of the COUNTED_CLAIMS
+        most check-worthy matching claims: exact up to that many, and always holding the first pages."""
         plus = "+" if claimant_text or query else ""  # "+c.x": the FTS match drives, not an index
         where, params = [f"{plus}c.checkworthiness >= ?"], [min_checkworthiness]
         if not include_unattributed:
@@ -949,48 +997,42 @@ class Store:
         if match:
             where.append("c.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
             params.append(" AND ".join(match))
+        if within:
+            sql, more = within.clause("c.article")
+            where.append(sql)
+            params += more
         clause = " WHERE " + " AND ".join(where)
         with self._lock:
-            if not (claimant or match or min_checkworthiness):
+            if not (claimant or match or min_checkworthiness or within):
                 name = "claims" if include_unattributed else "attributed claims"
                 total = self._db.execute("SELECT n FROM totals WHERE name=?", (name,)).fetchone()[0]
+            elif match and not (claimant or min_checkworthiness or within):  # the search index alone
+                kind = "" if include_unattributed else " AND kind : attributed"
+                total = self._count("SELECT COUNT(*) FROM claims_fts WHERE claims_fts MATCH ?",
+                                    [" AND ".join(match) + kind])
             else:
                 total = self._count(f"SELECT COUNT(*) FROM claims c{clause}", params)
             source = "claims c"
             if match and total > DENSE_MATCHES:  # walk the rank index and keep the matches: stops early
                 source = "claims c INDEXED BY claims_rank"
                 clause = clause.replace("+c.", "c.")
-            sample = self._fetch(  # the breakdown is counted over at most COUNTED_CLAIMS of them
+            order = " ORDER BY c.checkworthiness DESC, c.rowid"
+            sample = self._fetch(  # the breakdown: the COUNTED_CLAIMS most check-worthy matching claims
                 "SELECT c.type, c.stance, c.certainty, c.attributed, c.disputed, c.article, "
-                "coalesce('id:' || c.claimant, c.claimant_kind || ':' || lower(c.claimant_name)) AS who "
-                f"FROM {source}{clause} LIMIT ?", [*params, COUNTED_CLAIMS])
+                "coalesce('id:' || e.id, c.claimant_kind || ':' || lower(c.claimant_name)) AS who "
+                f"FROM {source} LEFT JOIN entities e ON e.rowid = c.claimant{clause}{order} LIMIT ?",
+                [*params, COUNTED_CLAIMS])
             stats = [_breakdown(sample)]
             after = decode_keyset(cursor, 2)
             keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if after else ""
-            rows = self._fetch(
-                f"SELECT c.* FROM {source}{clause}{keyset} ORDER BY c.checkworthiness DESC, c.rowid LIMIT ?",
-                [*params, *after, limit + 1])
+            rows = self._fetch(f"SELECT c.* FROM {source}{clause}{keyset}{order} LIMIT ?",
+                               [*params, *after, limit + 1])
             next_cursor = (encode_cursor([rows[limit - 1]["checkworthiness"], -rows[limit - 1]["rowid"]])
                            if len(rows) > limit else None)
             rows = rows[:limit]
             claims = self._claims(rows)
-            totals = self._claimant_totals(rows, clause, params) if not claimant else {}
+        totals = dict(Counter(r["who"] for r in sample)) if not claimant else {}
         return claims, total, next_cursor, stats, totals
-
-    def _claimant_totals(self, rows: Sequence[sqlite3.Row], clause: str, params: list[Any]) -> dict[str, int]:
-        """Matching claims of each claimant on the page, over all pages, by tools.claims.claimant_key."""
-        entities = sorted({r["claimant"] for r in rows if r["claimant"] is not None})
-        others = sorted({f"{r['claimant_kind']}:{r['claimant_name'].lower()}" for r in rows if r["claimant"] is None})
-        if not entities and not others:
-            return {}
-        other_key = "c.claimant_kind || ':' || lower(c.claimant_name)"
-        found = self._fetch(
-            f"SELECT 'id:' || e.id AS k, COUNT(*) AS n FROM claims c JOIN entities e ON e.rowid = c.claimant"
-            f"{clause} AND c.claimant IN ({','.join('?' * len(entities))}) GROUP BY c.claimant "
-            f"UNION ALL SELECT {other_key}, COUNT(*) FROM claims c{clause} AND c.claimant IS NULL "
-            f"AND {other_key} IN ({','.join('?' * len(others))}) GROUP BY 1",
-            [*params, *entities, *params, *others])
-        return {r["k"]: r["n"] for r in found}
 
     def _claims(self, rows: Sequence[sqlite3.Row], names: dict | None = None) -> list[Claim]:
         bodies = self._bodies(r["article"] for r in rows)
@@ -1064,7 +1106,7 @@ class Store:
 
 DENSE_MATCHES = 1_000  # a search matching more claims pages by the rank index, not by its matches
 RELATED_ARTICLES = 500  # related_to ranks co-occurrence within the anchor's most mentioning articles
-COUNTED_CLAIMS = 2_000  # a corpus-wide breakdown reads at most this many claims (the total is exact)
+COUNTED_CLAIMS = 500  # a corpus-wide breakdown reads at most this many claims (the total is exact)
 
 
 def _breakdown(rows: Sequence[sqlite3.Row]) -> dict[str, Any]:
@@ -1079,6 +1121,10 @@ def _breakdown(rows: Sequence[sqlite3.Row]) -> dict[str, Any]:
         "by_type": dict(Counter(r["type"] for r in rows).most_common()),
         "by_stance": dict(Counter(r["stance"] for r in rows).most_common()),
     }
+
+def _kind(attributed: bool | int) -> str:
+    return "attributed" if attributed else "unattributed"
+
 
 def _meta(r: sqlite3.Row) -> ArticleMeta:
     return ArticleMeta(id=r["id"], title=r["title"], date=r["date"], byline=r["byline"], source=r["source"],
