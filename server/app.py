@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,7 +14,9 @@ import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.context import Context
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.subscriptions import InMemorySubscriptionBus
 from mcp.shared.exceptions import MCPError
+from mcp.shared.subscriptions import ResourcesListChanged, ResourceUpdated
 from mcp.types import (
     CallToolResult,
     Completion,
@@ -51,6 +54,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 DateFrom = Annotated[str | None, Field(description="Only articles dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")]
 DateTo = Annotated[str | None, Field(description="Only articles dated on or before (YYYY-MM-DD, YYYY-MM or YYYY).")]
 Source = Annotated[str | None, Field(description="Only articles of this publisher or site (as list_articles shows it).")]
+OVERVIEW_URI = "corpus://overview"
 STARTUP_DELAY = 1.0  # seconds before the background thread reads the folders: first answers come first
 SEARCH_SYNTAX = (
     'Full-text search: all words must occur (any order, case- and accent-insensitive); "an exact phrase"; '
@@ -116,12 +120,20 @@ def analysed_desk(ctx: Context[AppState], article_id: str | None) -> Desk:
 def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> NewsdeskServer:
     opened: list[AppState] = []  # the lifespan's state, for handlers that get no Context
 
+    bus = InMemorySubscriptionBus()  # change events for clients listening (subscriptions/listen)
+
+    async def announce_changes() -> None:
+        await bus.publish(ResourcesListChanged())
+        await bus.publish(ResourceUpdated(uri=OVERVIEW_URI))
+
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         desk = await anyio.to_thread.run_sync(lambda: Desk.open(settings, sync=False))
         if desk.store.count() == 0:  # a new index: read the folders before the first answer
             await anyio.to_thread.run_sync(desk.refresh)
         background = Background(desk, start_delay=STARTUP_DELAY)
+        loop = asyncio.get_running_loop()
+        background.changed = lambda: asyncio.run_coroutine_threadsafe(announce_changes(), loop)
         background.start(watch=True)
         opened.append(AppState(desk=desk, background=background))
         try:
@@ -137,7 +149,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         return opened[-1].desk
 
     mcp = NewsdeskServer(
-        "newsdesk", instructions=INSTRUCTIONS, lifespan=lifespan, version="0.1.0", log_level=log_level
+        "newsdesk", instructions=INSTRUCTIONS, lifespan=lifespan, version="0.1.0", log_level=log_level,
+        subscriptions=bus,
     )
 
     @mcp.tool(annotations=READ_ONLY, title="List articles")
@@ -306,7 +319,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         return render.article_markdown(article)
 
     @mcp.resource(
-        "corpus://overview",
+        OVERVIEW_URI,
         name="corpus-overview",
         title="Corpus overview",
         description="What the corpus holds: article count, folders, rejected files, and the article list.",

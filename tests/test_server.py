@@ -266,3 +266,24 @@ def test_a_file_added_to_a_served_folder_is_picked_up_without_a_restart(tmp_path
     background.stop()
     assert "late" in desk.store.ids()
     desk.close()
+
+
+async def test_a_listening_client_is_told_when_the_served_articles_change(tmp_path: Path):
+    import anyio
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "first.txt").write_text("First story\n\nThe minister said the first story was true.\n")
+    settings = Settings(corpus_dirs=[folder], index_path=tmp_path / "i.sqlite3", include_seeds=False)
+    events = []
+    async with Client(build_server(settings)) as client:
+        async with client.listen(resources_list_changed=True, resource_subscriptions=["corpus://overview"]) as sub:
+            await anyio.sleep(1.5)  # the background thread has read the folder and watches it
+            (folder / "second.txt").write_text("Second story\n\nThe minister said the second story was true.\n")
+            with anyio.fail_after(30):
+                async for event in sub:
+                    events.append(type(event).__name__)
+                    break
+        listing = await client.call_tool("list_articles", {})
+    assert events and events[0] in ("ResourcesListChanged", "ResourceUpdated")
+    assert listing.structured_content["total"] == 2

@@ -33,7 +33,7 @@ import threading
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,23 +197,39 @@ class Page:
 
 
 class Store:
-    """The index file. Thread-safe: one connection, one lock."""
+    """The index file. Thread-safe: each thread reads through its own connection (WAL: readers never
+    wait for the writer); writes take one lock, so this process has one writer at a time."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._depth = 0
+        self._lock = threading.RLock()  # the writer's
+        self._read = nullcontext()  # reads need no lock
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
         self._writes = 0
         self._moved: dict[int, int] = {}  # entities merged while one article is written: old -> new
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
             self._zdict = self._db.execute("SELECT data FROM dictionaries WHERE name='detail'").fetchone()[0]
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError(f"the index {self.path} is closed")
+            db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+            with self._lock:
+                self._connections.append(db)
+        return db
 
     def _migrate(self) -> None:
         """Create the schema, or keep a current one. An index of an older schema is rebuilt (its files
@@ -247,7 +263,10 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._closed = True
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
 
     def _pack(self, detail: Any) -> bytes:
         """An item's detail as stored: compact JSON, deflated with the index's own preset dictionary
@@ -260,38 +279,38 @@ class Store:
 
     def state(self) -> tuple[int, int]:
         """Changes when anything is written, by this connection or another process (for caches)."""
-        with self._lock:
+        with self._read:
             return self._db.execute("PRAGMA data_version").fetchone()[0], self._writes
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the index file."""
-        with self._lock:
+        with self._read:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Writes inside one transaction; nested ones join the outer one (a batch is one commit)."""
         with self._lock:
-            if self._depth:
+            if getattr(self._local, "depth", 0):
                 yield
                 return
-            self._depth += 1
+            self._local.depth = 1
             try:
                 with self._db:
                     yield
             finally:
-                self._depth -= 1
+                self._local.depth = 0
                 self._writes += 1
 
     # -- files ----------------------------------------------------------------------------------
 
     def file(self, path: str) -> FileRow | None:
-        with self._lock:
+        with self._read:
             row = self._db.execute(f"SELECT {FILE_COLUMNS} FROM files WHERE path=?", (path,)).fetchone()
         return FileRow(**dict(row)) if row else None
 
     def files(self) -> list[FileRow]:
-        with self._lock:
+        with self._read:
             return [FileRow(**dict(r)) for r in self._db.execute(f"SELECT {FILE_COLUMNS} FROM files ORDER BY path")]
 
     def touch_file(self, path: str, mtime: float) -> None:
@@ -347,11 +366,11 @@ class Store:
                     self._delete_file(file)
 
     def remembered_roots(self) -> list[Path]:
-        with self._lock:
+        with self._read:
             return [Path(r["path"]) for r in self._db.execute("SELECT path FROM remembered_roots ORDER BY path")]
 
     def rejected(self) -> list[RejectedFileInfo]:
-        with self._lock:
+        with self._read:
             rows = self._db.execute("SELECT path, reason FROM files WHERE status!='ok' ORDER BY path").fetchall()
         return [RejectedFileInfo(path=r["path"], reason=r["reason"] or "rejected") for r in rows]
 
@@ -372,13 +391,13 @@ class Store:
                          (rowid, article.title, article.body))
 
     def article_path(self, article_id: str) -> str | None:
-        with self._lock:
+        with self._read:
             row = self._db.execute("SELECT f.path FROM articles a JOIN files f ON f.rowid = a.file WHERE a.id=?",
                                    (article_id,)).fetchone()
         return row[0] if row else None
 
     def count(self) -> int:
-        with self._lock:
+        with self._read:
             return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def ids(self, prefix: str = "", limit: int | None = None) -> list[str]:
@@ -387,11 +406,11 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        with self._lock:
+        with self._read:
             return [r[0] for r in self._db.execute(sql, params)]
 
     def get(self, article_id: str) -> Article | None:
-        with self._lock:
+        with self._read:
             row = self._db.execute("SELECT a.*, f.path FROM articles a JOIN files f ON f.rowid = a.file "
                                    "WHERE a.id=?", (article_id,)).fetchone()
             if row is None:
@@ -436,7 +455,7 @@ class Store:
                          "(SELECT rowid FROM entities WHERE id = ?))")
             params.append(entity)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        with self._lock:
+        with self._read:
             if query and len(where) == 1:  # the full-text index alone counts its matches
                 total = self._count("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", params)
             else:
@@ -506,17 +525,17 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        with self._lock:
+        with self._read:
             return [r[0] for r in self._db.execute(sql, params)]
 
     def analysed(self, version: str) -> int:
-        with self._lock:
+        with self._read:
             return int(self._db.execute(
                 "SELECT COUNT(*) FROM analyses WHERE version = (SELECT rowid FROM versions WHERE version = ?)",
                 (version,)).fetchone()[0])
 
     def is_analysed(self, article_id: str, version: str) -> bool:
-        with self._lock:
+        with self._read:
             return self._db.execute(
                 "SELECT 1 FROM analyses an JOIN articles a ON a.rowid = an.article JOIN versions v "
                 "ON v.rowid = an.version WHERE a.id = ? AND v.version = ?", (article_id, version)
@@ -525,7 +544,7 @@ class Store:
     def bodies(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
         """(id, stamp, title, body) of these articles, for analysis; the stamp (the article's row) tells
         `put_analysis` whether the article changed since."""
-        with self._lock:
+        with self._read:
             out = []
             for article_id in ids:
                 row = self._db.execute("SELECT rowid, id, title, body FROM articles WHERE id=?",
@@ -536,7 +555,7 @@ class Store:
 
     def stamp(self, article_id: str) -> str | None:
         """What `put_analysis` checks to know the article has not changed since it was read."""
-        with self._lock:
+        with self._read:
             row = self._db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
         return str(row[0]) if row else None
 
@@ -786,7 +805,7 @@ class Store:
         key); the most salient wins."""
         from .extract.entity_linking import name_key
 
-        with self._lock:
+        with self._read:
             row = self._db.execute(
                 "SELECT * FROM entities WHERE id = ? UNION ALL SELECT e.* FROM entity_merges m "
                 "JOIN entities e ON e.rowid = m.entity WHERE m.old_id = ? LIMIT 1",
@@ -805,7 +824,7 @@ class Store:
         k = key(text)[:3]
         if not k:
             return []
-        with self._lock:
+        with self._read:
             return [r[0] for r in self._db.execute(
                 "SELECT DISTINCT e.name FROM entity_names n JOIN entities e ON e.rowid = n.entity "
                 "WHERE n.key >= ? AND n.key < ? LIMIT ?", (k, k + "\U0010ffff", limit))]
@@ -827,7 +846,7 @@ class Store:
             where.append("e.rowid IN (SELECT entity FROM entity_names WHERE instr(key, ?) > 0)")
             params.append(key(query))
         clause = " AND ".join(where)
-        with self._lock:
+        with self._read:
             if related_to:
                 anchor = self._db.execute("SELECT rowid FROM entities WHERE id=?", (related_to,)).fetchone()[0]
                 base = (  # over the RELATED_ARTICLES articles that name the anchor most
@@ -851,7 +870,7 @@ class Store:
 
     def article_entities(self, article_id: str, include_mentions: bool = False) -> list[tuple[Entity, Entity]]:
         """An article's entities as (the article's own view, the corpus entity it is), by salience."""
-        with self._lock:
+        with self._read:
             art = self._db.execute("SELECT rowid, body FROM articles WHERE id=?", (article_id,)).fetchone()
             if art is None:
                 return []
@@ -915,7 +934,7 @@ class Store:
             where.append("q.article = (SELECT rowid FROM articles WHERE id = ?)")
             params.append(article_id)
         if speaker:
-            with self._lock:
+            with self._read:
                 found = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (speaker,)).fetchone()
             where.append("q.speaker = ?")
             params.append(found[0] if found else -1)
@@ -930,7 +949,7 @@ class Store:
             where.append("quotes_fts MATCH ?")
             params.append(match)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        with self._lock:
+        with self._read:
             if query and len(where) == 1:
                 total = self._count("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?", params)
             else:
@@ -963,7 +982,7 @@ class Store:
 
     def article_claims(self, article_id: str) -> list[Claim]:
         """Every claim of one article, in text order, claimants as corpus entities."""
-        with self._lock:
+        with self._read:
             rows = self._db.execute(
                 "SELECT c.* FROM claims c WHERE c.article = (SELECT rowid FROM articles WHERE id=?) ORDER BY c.seq",
                 (article_id,)).fetchall()
@@ -983,7 +1002,7 @@ class Store:
         if not include_unattributed:
             where.append(f"{plus}c.attributed = 1")
         if claimant:
-            with self._lock:
+            with self._read:
                 found = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (claimant,)).fetchone()
             where.append("c.claimant = ?")
             params.append(found[0] if found else -1)
@@ -1002,7 +1021,7 @@ class Store:
             where.append(sql)
             params += more
         clause = " WHERE " + " AND ".join(where)
-        with self._lock:
+        with self._read:
             if not (claimant or match or min_checkworthiness or within):
                 name = "claims" if include_unattributed else "attributed claims"
                 total = self._db.execute("SELECT n FROM totals WHERE name=?", (name,)).fetchone()[0]
@@ -1078,7 +1097,7 @@ class Store:
 
     def analysis(self, article_id: str) -> ArticleAnalysis | None:
         """An article's analysis as it was extracted (article-level entity ids), e.g. to copy it."""
-        with self._lock:
+        with self._read:
             row = self._db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
             if row is None:
                 return None
@@ -1094,7 +1113,7 @@ class Store:
 
     def size(self) -> dict[str, int]:
         """Bytes per table and index (from the dbstat view when SQLite has it)."""
-        with self._lock:
+        with self._read:
             try:
                 rows = self._db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
             except sqlite3.OperationalError:
