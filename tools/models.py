@@ -296,7 +296,7 @@ class DisputeLink(BaseModel):
 class ClaimCounts(BaseModel):
     claims: int = Field(description="Matching claims over all pages.")
     counted: int = Field(description="How many of them the other counts cover: all, or across the corpus at "
-                         "most 2,000 (the first found), so a large answer stays fast.")
+                         "most the 200 most check-worthy, so a large answer stays fast.")
     attributed: int
     unattributed: int
     claimants: int

@@ -1037,15 +1037,17 @@ class Store:
                 clause = clause.replace("+c.", "c.")
             order = " ORDER BY c.checkworthiness DESC, c.rowid"
             sample = self._fetch(  # the breakdown: the COUNTED_CLAIMS most check-worthy matching claims
-                "SELECT c.type, c.stance, c.certainty, c.attributed, c.disputed, c.article, "
-                "coalesce('id:' || e.id, c.claimant_kind || ':' || lower(c.claimant_name)) AS who "
+                "SELECT c.*, coalesce('id:' || e.id, c.claimant_kind || ':' || lower(c.claimant_name)) AS who "
                 f"FROM {source} LEFT JOIN entities e ON e.rowid = c.claimant{clause}{order} LIMIT ?",
                 [*params, COUNTED_CLAIMS])
             stats = [_breakdown(sample)]
             after = decode_keyset(cursor, 2)
-            keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if after else ""
-            rows = self._fetch(f"SELECT c.* FROM {source}{clause}{keyset}{order} LIMIT ?",
-                               [*params, *after, limit + 1])
+            if not after and (limit < len(sample) or len(sample) < COUNTED_CLAIMS):
+                rows = sample[:limit + 1]  # the first page is the head of the sample
+            else:
+                keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if after else ""
+                rows = self._fetch(f"SELECT c.* FROM {source}{clause}{keyset}{order} LIMIT ?",
+                                   [*params, *after, limit + 1])
             next_cursor = (encode_cursor([rows[limit - 1]["checkworthiness"], -rows[limit - 1]["rowid"]])
                            if len(rows) > limit else None)
             rows = rows[:limit]
@@ -1125,7 +1127,7 @@ class Store:
 
 DENSE_MATCHES = 1_000  # a search matching more claims pages by the rank index, not by its matches
 RELATED_ARTICLES = 500  # related_to ranks co-occurrence within the anchor's most mentioning articles
-COUNTED_CLAIMS = 500  # a corpus-wide breakdown reads at most this many claims (the total is exact)
+COUNTED_CLAIMS = 200  # a corpus-wide breakdown reads at most this many claims (the total is exact)
 
 
 def _breakdown(rows: Sequence[sqlite3.Row]) -> dict[str, Any]:
