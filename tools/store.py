@@ -55,9 +55,9 @@ from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
+SCHEMA_VERSION = 7  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
 # 4: item details compressed with the dictionary kept in the index; 5: articles refer to their file;
-# 6: claim totals, the rank index and the claim search's kind column
+# 6: claim totals, the rank index and the claim search's kind column; 7: labels, default ids left out
 SEP = " ... "  # how fragments join into a quote's or claim's text
 
 SCHEMA = """
@@ -75,6 +75,7 @@ CREATE INDEX articles_source ON articles(source, date);
 CREATE TABLE paragraphs(
     article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article, idx)) WITHOUT ROWID;
+CREATE TABLE labels(rowid INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);  -- kinds, stances, types...
 CREATE TABLE dictionaries(name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE versions(rowid INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE);
 CREATE TABLE analyses(
@@ -106,15 +107,17 @@ CREATE TABLE mentions(
     sentence_end INTEGER NOT NULL, PRIMARY KEY(article, start, entity_seq)) WITHOUT ROWID;
 CREATE TABLE quotes(
     rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE,
-    seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, speaker_seq INTEGER,
-    speaker INTEGER REFERENCES entities, resolution TEXT NOT NULL, detail BLOB NOT NULL);
+    seq INTEGER NOT NULL, id TEXT, kind INTEGER NOT NULL REFERENCES labels, speaker_seq INTEGER,
+    speaker INTEGER REFERENCES entities, resolution INTEGER NOT NULL REFERENCES labels, detail BLOB NOT NULL);
 CREATE INDEX quotes_article ON quotes(article, seq);
 CREATE INDEX quotes_speaker ON quotes(speaker, rowid);
 CREATE TABLE claims(
     rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE,
-    seq INTEGER NOT NULL, id TEXT NOT NULL, attributed INTEGER NOT NULL, claimant_seq INTEGER,
-    claimant INTEGER REFERENCES entities, claimant_kind TEXT NOT NULL, claimant_name TEXT NOT NULL,
-    stance TEXT NOT NULL, certainty TEXT NOT NULL, form TEXT NOT NULL, type TEXT NOT NULL,
+    seq INTEGER NOT NULL, id TEXT, attributed INTEGER NOT NULL, claimant_seq INTEGER,
+    claimant INTEGER REFERENCES entities, claimant_kind INTEGER NOT NULL REFERENCES labels,
+    claimant_name TEXT NOT NULL, stance INTEGER NOT NULL REFERENCES labels,
+    certainty INTEGER NOT NULL REFERENCES labels, form INTEGER NOT NULL REFERENCES labels,
+    type INTEGER NOT NULL REFERENCES labels,
     checkworthiness REAL NOT NULL, start INTEGER NOT NULL, disputed INTEGER NOT NULL, detail BLOB NOT NULL);
 CREATE INDEX claims_article ON claims(article, seq);
 CREATE INDEX claims_claimant ON claims(claimant, attributed, checkworthiness DESC);
@@ -210,6 +213,8 @@ class Store:
         self._closed = False
         self._writes = 0
         self._moved: dict[int, int] = {}  # entities merged while one article is written: old -> new
+        self._labels: dict[str, int] = {}
+        self._values: dict[int, str] = {}
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._migrate()
@@ -268,6 +273,24 @@ class Store:
                 db.close()
             self._connections.clear()
 
+    def _label_id(self, value: str, create: bool = True) -> int:
+        """The row of a label ('direct', 'asserts', 'hedged'...); -1 for one never stored (create=False)."""
+        if value not in self._labels:
+            if create:
+                self._db.execute("INSERT OR IGNORE INTO labels(value) VALUES(?)", (value,))
+            row = self._db.execute("SELECT rowid FROM labels WHERE value=?", (value,)).fetchone()
+            if row is None:
+                return -1
+            self._labels[value] = row[0]
+            self._values[row[0]] = value
+        return self._labels[value]
+
+    def _label(self, rowid: int) -> str:
+        if rowid not in self._values:  # written by another connection since
+            for r in self._db.execute("SELECT rowid, value FROM labels"):
+                self._values[r[0]], self._labels[r[1]] = r[1], r[0]
+        return self._values[rowid]
+
     def _pack(self, detail: Any) -> bytes:
         """An item's detail as stored: compact JSON, deflated with the index's own preset dictionary
         (zlib; the dictionary is the `dictionaries` row 'detail', so any zlib reader can open it)."""
@@ -298,6 +321,10 @@ class Store:
             try:
                 with self._db:
                     yield
+            except BaseException:
+                self._labels.clear()  # labels added in the rolled-back transaction are gone
+                self._values.clear()
+                raise
             finally:
                 self._local.depth = 0
                 self._writes += 1
@@ -606,8 +633,9 @@ class Store:
             cur = self._db.execute(
                 "INSERT INTO quotes(article, seq, id, kind, speaker_seq, speaker, resolution, detail) "
                 "VALUES(?,?,?,?,?,?,?,?)",
-                (rowid, seq, _suffix(quote.id, article_id), quote.kind, local,
-                 corpus_of.get(local) if local is not None else None, quote.speaker.resolution, self._pack(detail)),
+                (rowid, seq, _own_id(quote.id, article_id, _quote_id(seq)), self._label_id(quote.kind), local,
+                 corpus_of.get(local) if local is not None else None, self._label_id(quote.speaker.resolution),
+                 self._pack(detail)),
             )
             self._db.execute("INSERT INTO quotes_fts(rowid, text) VALUES(?,?)", (cur.lastrowid, quote.text))
         claim_rows: dict[str, int] = {}
@@ -622,9 +650,10 @@ class Store:
                 "INSERT INTO claims(article, seq, id, attributed, claimant_seq, claimant, claimant_kind, "
                 "claimant_name, stance, certainty, form, type, checkworthiness, start, disputed, detail) "
                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (rowid, seq, _suffix(claim.id, article_id), claim.attributed, local,
-                 corpus_of.get(local) if local is not None else None, claim.claimant.kind,
-                 claim.claimant.name, claim.stance, claim.certainty, claim.form, claim.type,
+                (rowid, seq, _own_id(claim.id, article_id, _claim_id(seq)), claim.attributed, local,
+                 corpus_of.get(local) if local is not None else None, self._label_id(claim.claimant.kind),
+                 claim.claimant.name, *(self._label_id(v) for v in (claim.stance, claim.certainty, claim.form,
+                                                                    claim.type)),
                  claim.checkworthiness, claim.start, claim.disputed, self._pack(detail)),
             )
             claim_rows[claim.id] = cur.lastrowid
@@ -941,7 +970,7 @@ class Store:
         kinds = sorted(kinds)
         if kinds:
             where.append(f"q.kind IN ({','.join('?' * len(kinds))})")
-            params += kinds
+            params += [self._label_id(k, create=False) for k in kinds]
         if query:
             if (match := fts_query(query)) is None:
                 return Page([], 0, None)
@@ -973,12 +1002,12 @@ class Store:
     def _quote(self, r: sqlite3.Row, bodies: dict, names: dict) -> Quote:
         article_id, body = bodies[r["article"]]
         d = unpack(self._unpack(r["detail"]), body)
-        d["speaker"]["resolution"] = r["resolution"]
+        d["speaker"]["resolution"] = self._label(r["resolution"])
         if r["speaker_seq"] is not None:
             corpus_id, name = names[(r["article"], r["speaker_seq"])]
             d["speaker"] = {**d["speaker"], "entity_id": corpus_id, "name": name}
-        return Quote.model_validate({**d, "id": f"{article_id}:{r['id']}", "article_id": article_id,
-                                     "kind": r["kind"]})
+        return Quote.model_validate({**d, "id": f"{article_id}:{r['id'] or _quote_id(r['seq'])}",
+                                     "article_id": article_id, "kind": self._label(r["kind"])})
 
     def article_claims(self, article_id: str) -> list[Claim]:
         """Every claim of one article, in text order, claimants as corpus entities."""
@@ -1037,10 +1066,11 @@ class Store:
                 clause = clause.replace("+c.", "c.")
             order = " ORDER BY c.checkworthiness DESC, c.rowid"
             sample = self._fetch(  # the breakdown: the COUNTED_CLAIMS most check-worthy matching claims
-                "SELECT c.*, coalesce('id:' || e.id, c.claimant_kind || ':' || lower(c.claimant_name)) AS who "
-                f"FROM {source} LEFT JOIN entities e ON e.rowid = c.claimant{clause}{order} LIMIT ?",
+                "SELECT c.*, coalesce('id:' || e.id, k.value || ':' || lower(c.claimant_name)) AS who "
+                f"FROM {source} LEFT JOIN entities e ON e.rowid = c.claimant "
+                f"LEFT JOIN labels k ON k.rowid = c.claimant_kind{clause}{order} LIMIT ?",
                 [*params, COUNTED_CLAIMS])
-            stats = [_breakdown(sample)]
+            stats = [_breakdown(sample, self._label)]
             after = decode_keyset(cursor, 2)
             if not after and (limit < len(sample) or len(sample) < COUNTED_CLAIMS):
                 rows = sample[:limit + 1]  # the first page is the head of the sample
@@ -1061,15 +1091,15 @@ class Store:
         ids = {}
         links: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for r in rows:
-            for link in self._db.execute("SELECT l.kind, l.target, c.id, c.article FROM claim_links l JOIN claims c "
+            for link in self._db.execute("SELECT l.kind, l.target, c.id, c.seq FROM claim_links l JOIN claims c "
                                          "ON c.rowid = l.target WHERE l.source=?", (r["rowid"],)):
-                ids[link["target"]] = link["id"]
+                ids[link["target"]] = link["id"] or _claim_id(link["seq"])
                 links[r["rowid"]][link["kind"]].append(link["target"])
         out = []
         for r in rows:
             article_id, body = bodies[r["article"]]
             d = unpack(self._unpack(r["detail"]), body)
-            claimant = {**d["claimant"], "name": r["claimant_name"], "kind": r["claimant_kind"]}
+            claimant = {**d["claimant"], "name": r["claimant_name"], "kind": self._label(r["claimant_kind"])}
             if r["claimant_seq"] is not None:
                 corpus_id, name = names[(r["article"], r["claimant_seq"])]
                 claimant = {**claimant, "entity_id": corpus_id, "name": name}
@@ -1084,9 +1114,10 @@ class Store:
                     for kind in ("disputes", "responds_to", "parent")}
             parent = full["parent"]
             out.append(Claim.model_validate({
-                **d, "id": f"{article_id}:{r['id']}", "article_id": article_id, "attributed": bool(r["attributed"]),
-                "claimant": claimant, "stance": r["stance"], "certainty": r["certainty"], "form": r["form"],
-                "type": r["type"], "checkworthiness": r["checkworthiness"], "disputed": bool(r["disputed"]),
+                **d, "id": f"{article_id}:{r['id'] or _claim_id(r['seq'])}", "article_id": article_id,
+                "attributed": bool(r["attributed"]), "claimant": claimant, "stance": self._label(r["stance"]),
+                "certainty": self._label(r["certainty"]), "form": self._label(r["form"]),
+                "type": self._label(r["type"]), "checkworthiness": r["checkworthiness"], "disputed": bool(r["disputed"]),
                 "disputes": full["disputes"], "responds_to": full["responds_to"],
                 "parent_id": parent[0] if parent else None,
             }))
@@ -1130,17 +1161,17 @@ RELATED_ARTICLES = 500  # related_to ranks co-occurrence within the anchor's mos
 COUNTED_CLAIMS = 200  # a corpus-wide breakdown reads at most this many claims (the total is exact)
 
 
-def _breakdown(rows: Sequence[sqlite3.Row]) -> dict[str, Any]:
+def _breakdown(rows: Sequence[sqlite3.Row], label: Any) -> dict[str, Any]:
     return {
         "counted": len(rows),
         "attributed": sum(r["attributed"] for r in rows),
         "disputed": sum(r["disputed"] for r in rows),
-        "hedged": sum(r["certainty"] == "hedged" for r in rows),
-        "conditional": sum(r["certainty"] == "conditional" for r in rows),
+        "hedged": sum(label(r["certainty"]) == "hedged" for r in rows),
+        "conditional": sum(label(r["certainty"]) == "conditional" for r in rows),
         "articles": len({r["article"] for r in rows}),
         "claimants": len({r["who"] for r in rows}),
-        "by_type": dict(Counter(r["type"] for r in rows).most_common()),
-        "by_stance": dict(Counter(r["stance"] for r in rows).most_common()),
+        "by_type": dict(Counter(label(r["type"]) for r in rows).most_common()),
+        "by_stance": dict(Counter(label(r["stance"]) for r in rows).most_common()),
     }
 
 def _kind(attributed: bool | int) -> str:
@@ -1152,8 +1183,18 @@ def _meta(r: sqlite3.Row) -> ArticleMeta:
                        url=r["url"], word_count=r["word_count"])
 
 
-def _suffix(item_id: str, article_id: str) -> str:
-    return item_id.removeprefix(f"{article_id}:")
+def _quote_id(seq: int) -> str:
+    return f"q{seq + 1}"
+
+
+def _claim_id(seq: int) -> str:
+    return f"claim-{seq}"
+
+
+def _own_id(item_id: str, article_id: str, default: str) -> str | None:
+    """An item's id within its article, or None when it is the default for its position."""
+    suffix = item_id.removeprefix(f"{article_id}:")
+    return None if suffix == default else suffix
 
 
 def _dumps(value: Any) -> str:
