@@ -13,6 +13,7 @@ Schema (version SCHEMA_VERSION, kept in PRAGMA user_version):
 - quotes and claims: one row per quote and per claim, with the columns the tools filter and sort on,
   and `detail`, the rest of the item as compact JSON (texts the body already holds are left out);
   claim_links: disputes, replies and nesting between claims; totals: corpus-wide claim counts;
+  labels: the values of the kind, resolution, stance, certainty, form and type columns;
 - dictionaries: the preset dictionary `detail` is deflated with (zlib), copied into each new index;
 - articles_fts, quotes_fts, claims_fts: FTS5 full-text indexes (BM25) over titles and bodies, quote text,
   and claim text with its claimant.
@@ -658,7 +659,8 @@ class Store:
             )
             claim_rows[claim.id] = cur.lastrowid
             self._db.execute("INSERT INTO claims_fts(rowid, text, claimant, kind) VALUES(?,?,?,?)",
-                             (cur.lastrowid, claim.text, claim.claimant.name, _kind(claim.attributed)))
+                             (cur.lastrowid, claim.text, _written(claim.claimant.kind, claim.claimant.name),
+                              _kind(claim.attributed)))
         links = []
         for claim in analysis.claims:
             targets = [("disputes", t) for t in claim.disputes] + [("responds_to", t) for t in claim.responds_to]
@@ -679,12 +681,13 @@ class Store:
             text = unpack(self._unpack(q["detail"]), body)["text"]
             self._db.execute("INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES('delete', ?, ?)",
                              (q["rowid"], text))
-        for c in self._db.execute("SELECT rowid, claimant_name, attributed, detail FROM claims WHERE article=?",
-                                  (rowid,)).fetchall():
+        for c in self._db.execute("SELECT rowid, claimant_kind, claimant_name, attributed, detail FROM claims "
+                                  "WHERE article=?", (rowid,)).fetchall():
             d = unpack(self._unpack(c["detail"]), body)
             self._db.execute(
                 "INSERT INTO claims_fts(claims_fts, rowid, text, claimant, kind) VALUES('delete', ?, ?, ?, ?)",
-                (c["rowid"], d["text"], c["claimant_name"], _kind(c["attributed"])))
+                (c["rowid"], d["text"], _written(self._label(c["claimant_kind"]), c["claimant_name"]),
+                 _kind(c["attributed"])))
         touched = self._remove_from_entities(rowid)
         self._add_totals(rowid, -1)
         for table in ("quotes", "claims", "mentions", "article_entities", "analyses"):
@@ -1173,6 +1176,12 @@ def _breakdown(rows: Sequence[sqlite3.Row], label: Any) -> dict[str, Any]:
         "by_type": dict(Counter(label(r["type"]) for r in rows).most_common()),
         "by_stance": dict(Counter(label(r["stance"]) for r in rows).most_common()),
     }
+
+def _written(kind: str, name: str) -> str:
+    """The claimant words the search indexes: only sources that are not entities ("some experts");
+    an entity is found by its id, the article's own claims by `kind`."""
+    return name if kind in ("group", "unnamed", "unresolved") else ""
+
 
 def _kind(attributed: bool | int) -> str:
     return "attributed" if attributed else "unattributed"
