@@ -127,6 +127,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     with ProgressBar("analysing", unit="article", enabled=not args.quiet) as bar:
         report.analysed = desk.analyse_all(bar.update, jobs=max(1, jobs))
+    if report.added or report.updated or report.removed or report.analysed:
+        desk.store.compact()
     roots = desk.roots()
     desk.close()
     if args.json:
