@@ -295,8 +295,7 @@ class Desk:
                 claimant_ids = [self.find_entity(claimant, argument="claimant").id]
             except BadArgument as not_entity:
                 claimant_text = claimant
-                probe = self.store.claims(claimant_text=claimant, include_unattributed=True, limit=1)
-                if not probe[1]:
+                if not self.store.has_written_claimant(claimant):
                     raise not_entity
         if article_id:
             article = self.ensure_analysed(article_id)

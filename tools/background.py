@@ -32,7 +32,6 @@ class Background:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self.error: str | None = None
-        self.progress = (0, 0)
         self.changed: Callable[[], None] | None = None  # called after a sync that changed the article list
         self._thread = threading.Thread(target=self._run, name="newsdesk-analysis", daemon=True)
 
@@ -85,7 +84,6 @@ class Background:
                     self._listeners.remove(listener)
 
     def _notify(self, done: int, total: int, item: str) -> None:
-        self.progress = (done, total)
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:

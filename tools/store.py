@@ -861,6 +861,17 @@ class Store:
                     "e.salience DESC LIMIT 1", (name_key(id_or_name), name_key(id_or_name, "NORP"))).fetchone()
             return self._entities([row])[0] if row else None
 
+    def _entity_rowid(self, entity_id: str) -> int:
+        """The row of a corpus entity by its id; -1 (matching nothing) when there is none."""
+        row = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        return row[0] if row else -1
+
+    def has_written_claimant(self, text: str) -> bool:
+        """Whether some claim's source, as written (not an entity), holds these words."""
+        with self._read:
+            return self._db.execute("SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT 1",
+                                    ("claimant : " + _phrase(text),)).fetchone() is not None
+
     def entity_names_like(self, text: str, limit: int = 200) -> list[str]:
         """Names of entities whose key starts with the first letters of text (for suggestions)."""
         from .extract.places import key
@@ -892,7 +903,7 @@ class Store:
         clause = " AND ".join(where)
         with self._read:
             if related_to:
-                anchor = self._db.execute("SELECT rowid FROM entities WHERE id=?", (related_to,)).fetchone()[0]
+                anchor = self._entity_rowid(related_to)
                 base = (  # over the RELATED_ARTICLES articles that name the anchor most
                     "FROM (SELECT b.entity AS entity, COUNT(DISTINCT b.article) AS shared FROM article_entities b "
                     "WHERE b.article IN (SELECT article FROM article_entities WHERE entity = ? "
@@ -978,10 +989,8 @@ class Store:
             where.append("q.article = (SELECT rowid FROM articles WHERE id = ?)")
             params.append(article_id)
         if speaker:
-            with self._read:
-                found = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (speaker,)).fetchone()
             where.append("q.speaker = ?")
-            params.append(found[0] if found else -1)
+            params.append(self._entity_rowid(speaker))
         kinds = sorted(kinds)
         if kinds:
             where.append(f"q.kind IN ({','.join('?' * len(kinds))})")
@@ -1046,10 +1055,8 @@ class Store:
         if not include_unattributed:
             where.append(f"{plus}c.attributed = 1")
         if claimant:
-            with self._read:
-                found = self._db.execute("SELECT rowid FROM entities WHERE id = ?", (claimant,)).fetchone()
             where.append("c.claimant = ?")
-            params.append(found[0] if found else -1)
+            params.append(self._entity_rowid(claimant))
         match = []
         if claimant_text:
             match.append("claimant : " + _phrase(claimant_text))
