@@ -41,6 +41,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .positions import text_of
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -164,7 +166,7 @@ def find_attributions(
     """Every lexicon cue (ratio >= min_ratio) that has content, in document order."""
     lexicon = lexicon or default_lexicon()
     found = []
-    text = doc.text  # built once: Doc.text joins every token anew
+    text = text_of(doc)
     for token in doc:
         ratio = lexicon.ratio(token)
         if ratio >= min_ratio and (attribution := _attribution_at(token, ratio, text)) is not None:
@@ -252,7 +254,7 @@ def _act(cue: Token, source: Token | None, content: set[int], form: Form) -> Att
         content_tokens=frozenset(content),
         sentence=(sent.start_char, sent.end_char),
         form=form,
-        is_quoted=_quoted(doc.text, spans),
+        is_quoted=_quoted(text_of(doc), spans),
     )
 
 

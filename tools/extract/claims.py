@@ -57,10 +57,11 @@ those speech acts: what this module adds, rule by rule:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
 from ..models import (
     Claim,
@@ -85,6 +86,7 @@ from .attribution import (
 )
 from .checkworthiness import score_sentence
 from .disputes import DisputeExpr, find_disputes
+from .positions import text_of
 from .resolve import FIRST_PERSON, Resolver, pronoun_word
 
 if TYPE_CHECKING:
@@ -95,17 +97,7 @@ if TYPE_CHECKING:
 CharSpan = tuple[int, int]
 
 
-_TEXT_KEY = "newsdesk.claims.text"
 _NUMBERS_KEY = "newsdesk.claims.numbers"
-
-
-def text_of(doc: Doc) -> str:
-    """doc.text, computed once per Doc (spaCy rebuilds it from the tokens on every access; a Doc's text
-    never changes, so the copy kept in user_data stays right)."""
-    text = doc.user_data.get(_TEXT_KEY)
-    if not isinstance(text, str):
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
 
 
 # -- stance ---------------------------------------------------------------------------------------
@@ -275,26 +267,27 @@ def _first(pattern: re.Pattern[str], doc: Doc, fragments: list[tuple[int, int]])
     return None
 
 
-def _numbers(doc: Doc) -> list[tuple[int, int, str]]:
+def _numbers(doc: Doc) -> _Spans:
     """(start, end, text) of the money, percent and measure entities and of the digit-written cardinals,
     computed once per Doc."""
     found = doc.user_data.get(_NUMBERS_KEY)
-    if not isinstance(found, list):
-        found = [
+    if not isinstance(found, _Spans):
+        found = _Spans(
             (e.start_char, e.end_char, e.text)
             for e in doc.ents
             if e.label_ in _QUANTITY_LABELS or (e.label_ == "CARDINAL" and any(ch.isdigit() for ch in e.text))
-        ]
+        )
         doc.user_data[_NUMBERS_KEY] = found
     return found
 
 
 def _quantity(doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
-    """A money, percent or measure entity, or a number written in digits that is not part of a date."""
-    for start_char, end_char, text in _numbers(doc):
-        if any(start <= start_char and end_char <= end for start, end in fragments):
-            return text
-    return None
+    """A money, percent or measure entity, or a number written in digits that is not part of a date:
+    the first in the text."""
+    numbers = _numbers(doc)
+    first = min((next(numbers.inside(start, end), None) or (len(text_of(doc)), 0, None)
+                 for start, end in fragments), default=None)
+    return first[2] if first else None
 
 
 def _content_head(tokens: list[Token]) -> Token | None:
@@ -554,6 +547,40 @@ def _overlap(a: Iterable[CharSpan], b: Iterable[CharSpan]) -> int:
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
+class _Spans:
+    """Items at character spans, sorted by start, asked which lie inside a span (bisect, not a scan:
+    a long article has thousands of mentions and claims)."""
+
+    def __init__(self, items: Iterable[tuple[int, int, Any]]) -> None:
+        self.items = sorted(items, key=lambda item: (item[0], item[1]))
+        self.starts = [item[0] for item in self.items]
+        self.longest = max((e - s for s, e, _ in self.items), default=0)
+
+    def inside(self, start: int, end: int) -> Iterator[tuple[int, int, Any]]:
+        for i in range(bisect_left(self.starts, start), bisect_right(self.starts, end)):
+            if self.items[i][1] <= end:
+                yield self.items[i]
+
+    def around(self, start: int, end: int) -> Iterator[tuple[int, int, Any]]:
+        """The items whose span holds [start, end)."""
+        for i in range(bisect_left(self.starts, start - self.longest), bisect_right(self.starts, start)):
+            if end <= self.items[i][1]:
+                yield self.items[i]
+
+
+class _Intervals:
+    """Character spans, asked whether any overlaps a span (in log time: long articles have thousands)."""
+
+    def __init__(self, spans: Iterable[CharSpan]) -> None:
+        ordered = sorted((s, e) for s, e in spans if e > s)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))  # furthest end among the first k
+
+    def overlaps(self, span: CharSpan) -> bool:
+        k = bisect_left(self.starts, span[1])  # the spans starting before this one ends
+        return k > 0 and self.reach[k - 1] > span[0]
+
+
 def _sentence_of(doc: Doc, start: int, end: int) -> CharSpan:
     """The sentence(s) covering [start, end), trailing white space left out."""
     first = doc.char_span(start, start + 1, alignment_mode="expand")
@@ -688,10 +715,10 @@ def _quote_drafts(doc: Doc, quotes: list[Quote], drafts: list[_Draft], types: di
 def _unattributed_drafts(doc: Doc, drafts: list[_Draft], blocked: set[int]) -> list[_Draft]:
     """Sentences that hold no attribution, no quote and no dispute: the article's own assertions."""
     out = []
-    used = [d.content + ([d.cue] if d.cue else []) for d in drafts]
+    used = _Intervals(s for d in drafts for s in d.content + ([d.cue] if d.cue else []))
     for sent in doc.sents:
         span = _sentence_of(doc, sent.start_char, sent.end_char)
-        if span[1] <= span[0] or any(_overlap([span], u) for u in used):
+        if span[1] <= span[0] or used.overlaps(span):
             continue
         if any(t.i in blocked for t in sent) or not any(t.tag_ in _FINITE_TAGS for t in sent):
             continue
@@ -1055,14 +1082,11 @@ def _same_claimant(a: Claimant, b: Claimant) -> bool:
 
 def _link_nesting(drafts: list[_Draft]) -> None:
     """A claim whose cue lies inside another claim's content is nested in the smallest such claim."""
+    contents = _Spans((s, e, m) for m, o in enumerate(drafts) for s, e in o.content)
     for n, d in enumerate(drafts):
         if d.cue is None:
             continue
-        holders = [
-            m
-            for m, o in enumerate(drafts)
-            if m != n and any(s <= d.cue[0] and d.cue[1] <= e for s, e in o.content)
-        ]
+        holders = sorted({m for _, _, m in contents.around(*d.cue) if m != n})
         if holders:
             d.parent = min(holders, key=lambda m: drafts[m].end - drafts[m].start)
 
@@ -1111,7 +1135,8 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     order = sorted(range(len(drafts)), key=lambda n: (drafts[n].sentence[0], drafts[n].start))
     ids = {n: f"{article_id}:claim-{k}" for k, n in enumerate(order)}
     paragraph = _paragraph_number(text_of(doc))
-    return [_to_claim(doc, drafts[n], ids[n], ids, who.resolver.mentions, paragraph) for n in order]
+    mentions = _Spans((s, e, ent) for s, e, _kind, ent in who.resolver.mentions)
+    return [_to_claim(doc, drafts[n], ids[n], ids, mentions, paragraph) for n in order]
 
 
 def _to_claim(
@@ -1119,7 +1144,7 @@ def _to_claim(
     d: _Draft,
     claim_id: str,
     ids: dict[int, str],
-    mentions: list[tuple[int, int, str, Entity]],
+    mentions: _Spans,
     paragraph: Callable[[int], int],
 ) -> Claim:
     cue = doc.char_span(d.cue[0], d.cue[1], alignment_mode="expand") if d.cue else None
@@ -1127,7 +1152,7 @@ def _to_claim(
     certainty, certainty_cues = certainty_of(doc, d.content, cue)
     claim_type, type_cue = type_of(doc, d.content, stance)
     text = " ... ".join(text_of(doc)[s:e] for s, e in d.content)
-    entities_inside = len({ent.id for s, e, _k, ent in mentions for a, b in d.content if a <= s and e <= b})
+    entities_inside = len({ent.id for a, b in d.content for _, _, ent in mentions.inside(a, b)})
     disputed = bool(d.disputed_by)
     worth = score_sentence(
         text, has_named_source=d.claimant.kind == "entity", disputed=disputed, entities=entities_inside

@@ -69,6 +69,7 @@ from ..models import ArticleCount, Entity, EntityType, Mention, MentionKind
 from .attribution import REPORT_RATIO, default_lexicon, subject_of
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 from .places import Gazetteer, Place, demonym_stems, gazetteer, key, stem_place
+from .positions import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -331,7 +332,7 @@ def extract_entities(doc: Doc, article_id: str, title: str | None = None) -> lis
         group.name = _canonical_name(group)
     _add_role_mentions(doc, live)
     _add_missed_mentions(doc, live)
-    text = doc.text  # spaCy rebuilds doc.text on every access
+    text = text_of(doc)
     sents = _sentences(doc, text)
     return [_to_entity(doc, text, g, article_id, title, sents) for g in live if g.mentions]
 

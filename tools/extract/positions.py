@@ -1,5 +1,5 @@
-"""Offsets of a parsed article: which token is at a character offset, and whether an offset lies inside
-quotation marks. Shared by the quote finder and the resolver."""
+"""Offsets of a parsed article: its text, which token is at a character offset, and whether an offset lies
+inside quotation marks. Shared by the quote finder, the resolver and the claims."""
 
 from __future__ import annotations
 
@@ -10,6 +10,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 CharSpan = tuple[int, int]
+_TEXT_KEY = "newsdesk_text"
+
+
+def text_of(doc: Doc) -> str:
+    """doc.text, computed once per Doc (spaCy rebuilds it from the tokens on every access; a Doc's text
+    never changes, so the copy kept in user_data stays right)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 class Positions:

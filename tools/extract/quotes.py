@@ -74,7 +74,7 @@ from .attribution import (
     speech_acts,
     subject_of,
 )
-from .positions import Positions
+from .positions import Positions, text_of
 from .resolve import FIRST_PERSON, PRONOUNS, Act, Resolved, Resolver, pronoun_word
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ def _pair(text: str, marks: list[tuple[int, int, str]], para: Paragraph, single:
 class _Context(Positions):
     def __init__(self, doc: Doc, entities: list[Entity]) -> None:
         super().__init__(doc)
-        self.text = doc.text
+        self.text = text_of(doc)
         self.paragraphs = paragraphs_of(self.text)
         self.para_starts = [p.start for p in self.paragraphs]
         self.lexicon = default_lexicon()
@@ -357,8 +357,11 @@ def _right_frame(ctx: _Context, span: MarkSpan) -> CharSpan:
 
 def _abbreviation(text: str, i: int) -> bool:
     """The full stop at i ends Mr., U.S., Jan. and the like, not a sentence."""
-    word = re.search(r"(\S+)$", text[: i + 1])
-    return bool(word and _ABBREVIATION.fullmatch(word.group(1).lstrip("(\"“'‘")))
+    start = i
+    while start > 0 and not text[start - 1].isspace():  # the word ending at i, read back from it
+        start -= 1
+    word = text[start : i + 1]
+    return bool(word.strip() and _ABBREVIATION.fullmatch(word.lstrip("(\"“'‘")))
 
 
 def _direct_shaped(ctx: _Context, span: MarkSpan, left: CharSpan) -> bool:

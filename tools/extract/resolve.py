@@ -51,7 +51,7 @@ from ..models import Entity, Resolution
 from .attribution import DOCUMENTS, lexicon
 from .entities import Role, apposition_role, person_noun, prefix_role, role_fits
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
-from .positions import Positions
+from .positions import Positions, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -152,7 +152,7 @@ def _name_parts(head: Token) -> list[Token]:
 class Resolver(Positions):
     def __init__(self, doc: Doc, entities: list[Entity], quoted: list[CharSpan]) -> None:
         super().__init__(doc, quoted)
-        self.text = doc.text
+        self.text = text_of(doc)
         self.entities = entities
         self.mentions = sorted(
             ((m.start, m.end, m.kind, e) for e in entities for m in (e.mentions or [])), key=lambda x: x[0]
