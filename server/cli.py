@@ -127,6 +127,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     with ProgressBar("analysing", unit="article", enabled=not args.quiet) as bar:
         report.analysed = desk.analyse_all(bar.update, jobs=max(1, jobs))
+    report.failed = desk.overview().failed
     if report.added or report.updated or report.removed or report.analysed:
         desk.store.compact()
     roots = desk.roots()
@@ -141,6 +142,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"articles: {report.articles} ({report.analysed} analysed now)")
         for rejected in report.rejected:
             print(f"rejected: {rejected.path}: {rejected.reason}")
+        for failed in report.failed:
+            print(f"not analysed: {failed.article_id}: {failed.reason}")
     return 0
 
 

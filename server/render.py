@@ -75,6 +75,8 @@ def corpus_markdown(overview: CorpusOverview, articles: list[ArticleMeta]) -> st
     ]
     if overview.rejected:
         lines += ["", "## Rejected files"] + [f"- {r.path}: {r.reason}" for r in overview.rejected]
+    if overview.failed:
+        lines += ["", "## Articles served but not analysed"] + [f"- {f.article_id}: {f.reason}" for f in overview.failed]
     lines += ["", "## Articles"] + [f"- {meta_line(m)}" for m in articles]
     if overview.articles > len(articles):
         lines.append(f"- ... and {overview.articles - len(articles)} more (use the list_articles tool)")

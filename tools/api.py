@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from . import claims as claim_queries
-from .errors import ArticleNotFound, BadArgument
+from .errors import AnalysisFailed, ArticleNotFound, BadArgument
 from .ingest import Progress, analyse_missing, sync
 from .models import (
     Article,
@@ -23,6 +23,7 @@ from .models import (
     Entity,
     EntityList,
     EntityType,
+    FailedAnalysis,
     IndexReport,
     QuoteKind,
     QuoteList,
@@ -80,16 +81,27 @@ class Desk:
                     stop: threading.Event | None = None) -> int:
         """Compute every missing NLP analysis (in `jobs` worker processes)."""
         with self._analysing:
-            return analyse_missing(self.store, self.settings.spacy_model, jobs, progress, stop)
+            return analyse_missing(self.store, self.settings.spacy_model, jobs, progress, stop,
+                                   self.settings.max_analysis_chars)
 
     def ensure_analysed(self, article_id: str) -> Article:
         """The article, analysed now if it is not yet (one article: a fraction of a second)."""
         article = self.article(article_id)
-        if not self.store.is_analysed(article.id, self.version):
-            from .analysis import analyse_article
+        if self.store.is_analysed(article.id, self.version):
+            return article
+        if (reason := self.store.failure(article.id, self.version)) is None:
+            from .ingest import analyse_batch
 
-            self.store.put_analysis(article.id, self.store.stamp(article.id) or "", self.version,
-                                    analyse_article(article, self.settings.spacy_model))
+            stamp = self.store.stamp(article.id) or ""
+            [(_, _, analysis)] = analyse_batch([(article.id, stamp, article.title, article.body)],
+                                               self.settings.spacy_model, self.settings.max_analysis_chars)
+            if isinstance(analysis, str):
+                self.store.put_failure(article.id, stamp, self.version, analysis)
+                reason = analysis
+            else:
+                self.store.put_analysis(article.id, stamp, self.version, analysis)
+        if reason is not None:
+            raise AnalysisFailed(article.id, reason)
         return article
 
     def coverage(self) -> Coverage:
@@ -97,7 +109,7 @@ class Desk:
         state = self.store.state()
         if self._coverage is None or self._coverage[0] != state:
             self._coverage = (state, Coverage(analysed=self.store.analysed(self.version),
-                                              articles=self.store.count()))
+                                              articles=self.store.count(), failed=self.store.failed(self.version)))
         return self._coverage[1]
 
     # -- entities -------------------------------------------------------------------------------
@@ -316,6 +328,7 @@ class Desk:
             roots=[str(r) for r in self.roots()],
             index_path=str(self.store.path),
             rejected=self.store.rejected(),
+            failed=[FailedAnalysis(article_id=a, reason=r) for a, r in self.store.failures(self.version)],
             coverage=self.coverage(),
         )
 

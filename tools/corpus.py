@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
+import os
 import re
+import stat
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,17 +40,46 @@ def is_article_file(path: Path) -> bool:
     return not name.startswith((".", "_")) and name.endswith(ARTICLE_SUFFIXES)
 
 
-def iter_corpus_files(root: Path) -> Iterator[Path]:
-    """Article files below root, sorted, skipping hidden folders."""
-    if root.is_file():
-        yield root
+def iter_corpus_files(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """(path, None) for each article file below root, sorted; (path, reason) for an article-named entry
+    that is skipped. Hidden files and folders are left out. Links to folders are not followed (no loops,
+    nothing outside the folder); a link to a file is read only if the file lies inside the folder."""
+    if not root.is_dir():
+        yield root, None
         return
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file() and is_article_file(path):
-            yield path
+    inside = root.resolve()
+    found: list[tuple[Path, str | None]] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if is_article_file(path):
+                found.append((path, _unreadable(path, inside)))
+    yield from sorted(found)
+
+
+def _unreadable(path: Path, inside: Path) -> str | None:
+    """Why a corpus entry is not a file to read, or None."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(inside):
+                return "symbolic link to a file outside the corpus folder: not read"
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError):  # a dangling link, a link loop, a file that just went away
+        return "broken symbolic link or vanished file"
+    return None if stat.S_ISREG(mode) else "not a regular file (a pipe, device or socket)"
+
+
+def path_key(path: Path) -> str:
+    """A file's path as text: a name that is not valid UTF-8 (old archives and zips leave them) has its
+    undecodable bytes written as \\xNN."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text
 
 
 def file_digest(data: bytes) -> str:
@@ -58,6 +89,20 @@ def file_digest(data: bytes) -> str:
 def slugify(text: str, max_len: int = 60) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:max_len].rstrip("-") or "article"
+
+
+def gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
+    """Inflate a .gz file, never past max_bytes (a small file can inflate to gigabytes)."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise RejectedFile(str(path), f"corrupt gzip file ({exc})") from exc
+    if len(out) > max_bytes:
+        raise RejectedFile(str(path), f"inflates to over the {max_bytes:,}-byte limit")
+    if not inflater.eof:
+        raise RejectedFile(str(path), "truncated gzip file")
+    return out
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -83,12 +128,7 @@ def read_file(path: Path, data: bytes, max_bytes: int) -> list[RawArticle]:
         raise RejectedFile(str(path), f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
     name = path.name.lower()
     if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise RejectedFile(str(path), f"corrupt gzip file ({exc})") from exc
-        if len(data) > max_bytes * 10:
-            raise RejectedFile(str(path), "decompressed file is too large")
+        data = gunzip(path, data, max_bytes)
         name = name[:-3]
     text = decode_text(data, path)
     if not text.strip():
@@ -199,7 +239,7 @@ def build_article(raw: RawArticle, article_id: str) -> Article:
         url=raw.url or raw.page.url,
         word_count=len(body.split()),
         format=raw.format,
-        path=str(raw.path),
+        path=path_key(raw.path),
         body=body,
         paragraphs=paragraphs,
     )

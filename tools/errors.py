@@ -33,6 +33,22 @@ class RejectedFile(NewsdeskError):
         super().__init__(f"{path}: {reason}")
 
 
+class AnalysisFailed(NewsdeskError):
+    """An article whose text is served but which could not be analysed (recorded against it alone)."""
+
+    def __init__(self, article_id: str, reason: str) -> None:
+        super().__init__(
+            f"Article {article_id!r} could not be analysed: {reason}. get_article still serves its text; the "
+            "other articles are not affected."
+        )
+
+
+class BadSetting(NewsdeskError):
+    def __init__(self, name: str, value: str, reason: str) -> None:
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        super().__init__(f"Bad value {shown!r} for {name}: {reason}")
+
+
 class ModelUnavailable(NewsdeskError):
     def __init__(self, model: str, detail: str) -> None:
         super().__init__(

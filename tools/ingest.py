@@ -4,7 +4,9 @@
   again, removed ones dropped. A folder that is absent (unmounted) keeps its articles.
 - `analyse_missing` runs spaCy over the articles with no current analysis, `nlp.pipe` in batches, in
   `jobs` worker processes (each loads the pipeline once), and writes each batch in one transaction, so an
-  interrupted run resumes where it stopped. `jobs=1` analyses in this process.
+  interrupted run resumes where it stopped. `jobs=1` analyses in this process. An article longer than
+  `max_chars`, or one the extractors fail on, is recorded as a failure against that article alone (its
+  text is still served; the next version of the rules tries it again).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from multiprocessing import get_context
 from pathlib import Path
 
-from .corpus import build_article, file_digest, id_stem, iter_corpus_files, read_file
+from .corpus import build_article, file_digest, id_stem, iter_corpus_files, path_key, read_file
 from .errors import RejectedFile
 from .extract import TEXT_EXTRACTOR_VERSION
 from .models import ArticleAnalysis, IndexReport, RejectedFileInfo
@@ -40,27 +42,30 @@ def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Pro
     """Mirror the corpus folders: add new files, re-extract changed ones, drop removed ones."""
     report = IndexReport()
     root_list = [Path(r) for r in roots]
-    files: list[tuple[Path, Path]] = []
+    files: list[tuple[Path, Path, str | None]] = []
     for root in root_list:
         if not root.exists():
-            report.rejected.append(RejectedFileInfo(path=str(root), reason="corpus folder does not exist"))
+            report.rejected.append(RejectedFileInfo(path=path_key(root), reason="corpus folder does not exist"))
             continue
-        files.extend((root, path) for path in iter_corpus_files(root))
+        files.extend((root, path, skip) for path, skip in iter_corpus_files(root))
     report.files_seen = len(files)
-    seen = {str(path) for _, path in files}
+    seen = {path_key(path) for _, path, _ in files}
     # Only files gone from the folders synced now are pruned. A configured folder that is missing
     # (unmounted) and a folder this call was not given (a plain `serve` beside an index built with
     # `--corpus DIR`) keep their articles; a moved folder's files take their ids back (`_sync_file`).
-    present = {str(r) for r in root_list if r.exists()}
+    present = {path_key(r) for r in root_list if r.exists()}
     for row in store.files():  # prune first, so a moved file keeps its id
         if row.root in present and row.path not in seen:
             store.delete_file(row.path)
             report.removed += 1
-    for n, (root, path) in enumerate(files, 1):
+    for n, (root, path, skip) in enumerate(files, 1):
         if progress:
-            progress(n, len(files), path.name)
+            progress(n, len(files), path_key(path).rsplit("/", 1)[-1])
         try:
-            _sync_file(store, root, path, max_file_bytes, report)
+            if skip:
+                _reject(store, root, path, "", 0, 0.0, skip, report)
+            else:
+                _sync_file(store, root, path, max_file_bytes, report, seen)
         except OSError as exc:
             _reject(store, root, path, "", 0, 0.0, f"cannot read file ({exc.strerror})", report)
         except Exception as exc:  # one file's failure must not stop the others or lose the index
@@ -70,9 +75,10 @@ def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Pro
     return report
 
 
-def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report: IndexReport) -> None:
+def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report: IndexReport,
+               seen: set[str]) -> None:
     stat = path.stat()
-    key = str(path)
+    key = path_key(path)
     row = store.file(key)
     if row and row.size == stat.st_size and row.mtime == stat.st_mtime and row.version == TEXT_EXTRACTOR_VERSION:
         _unchanged(row, report)
@@ -95,9 +101,9 @@ def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report
     articles = [(build_article(raw, id_stem(raw)), raw.record) for raw in raws]
     for article, _ in articles:  # an id held by a file no longer on disk (a moved folder) is taken over
         holder = store.article_path(article.id)
-        if holder and holder != key and not Path(holder).exists():
+        if holder and holder != key and holder not in seen and not Path(holder).exists():
             store.delete_file(holder)
-    store.put_file(FileRow(key, str(root), digest, stat.st_size, stat.st_mtime, TEXT_EXTRACTOR_VERSION, "ok", None),
+    store.put_file(FileRow(key, path_key(root), digest, stat.st_size, stat.st_mtime, TEXT_EXTRACTOR_VERSION, "ok", None),
                    articles)
     if row:
         report.updated += 1
@@ -113,14 +119,16 @@ def _unchanged(row: FileRow, report: IndexReport) -> None:
 
 def _reject(store: Store, root: Path, path: Path, digest: str, size: int, mtime: float, reason: str,
             report: IndexReport) -> None:
-    log.warning("rejected %s: %s", path, reason)
-    report.rejected.append(RejectedFileInfo(path=str(path), reason=reason))
-    store.put_file(FileRow(str(path), str(root), digest, size, mtime, TEXT_EXTRACTOR_VERSION, "rejected", reason))
+    key = path_key(path)
+    log.warning("rejected %s: %s", key, reason)
+    report.rejected.append(RejectedFileInfo(path=key, reason=reason))
+    store.put_file(FileRow(key, path_key(root), digest, size, mtime, TEXT_EXTRACTOR_VERSION, "rejected", reason))
 
 
 # -- analyses -------------------------------------------------------------------------------------
 
 Work = list[tuple[str, str, str, str]]  # (article id, stamp, title, body)
+Result = tuple[str, str, "ArticleAnalysis | str"]  # (article id, stamp, analysis or why there is none)
 
 
 def _batches(store: Store, version: str) -> Iterator[Work]:
@@ -131,7 +139,7 @@ def _batches(store: Store, version: str) -> Iterator[Work]:
 
 def analyse_missing(
     store: Store, model: str, jobs: int = 1, progress: Progress | None = None,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, max_chars: int = 200_000,
 ) -> int:
     """Analyse every article with no current analysis; returns how many were written."""
     from .extract import analysis_version
@@ -142,9 +150,15 @@ def analyse_missing(
         return 0
     done = 0
 
-    def write(results: list[tuple[str, str, ArticleAnalysis]]) -> None:
+    def write(results: list[Result]) -> None:
         nonlocal done
-        done += store.put_analyses((aid, stamp, version, analysis) for aid, stamp, analysis in results)
+        with store.transaction():
+            done += store.put_analyses((aid, stamp, version, analysis) for aid, stamp, analysis in results
+                                       if not isinstance(analysis, str))
+            for aid, stamp, reason in results:
+                if isinstance(reason, str):
+                    log.warning("article %s not analysed: %s", aid, reason)
+                    done += store.put_failure(aid, stamp, version, reason)
         if progress and results:
             progress(done, total, results[-1][0])
 
@@ -152,7 +166,7 @@ def analyse_missing(
         for work in _batches(store, version):
             if stop is not None and stop.is_set():
                 break
-            write(analyse_batch(work, model))
+            write(analyse_batch(work, model, max_chars))
         return done
     context = get_context("spawn")  # never fork a process that runs threads
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(model,)) as pool:
@@ -160,7 +174,7 @@ def analyse_missing(
         for work in _batches(store, version):
             if stop is not None and stop.is_set():
                 break
-            pending.add(pool.submit(analyse_batch, work, model))
+            pending.add(pool.submit(analyse_batch, work, model, max_chars))
             if len(pending) >= 2 * jobs:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -176,10 +190,31 @@ def _worker_init(model: str) -> None:
     load_pipeline(model)
 
 
-def analyse_batch(work: Work, model: str) -> list[tuple[str, str, ArticleAnalysis]]:
-    """Parse a batch with nlp.pipe and run the extractors on each Doc."""
+def analyse_batch(work: Work, model: str, max_chars: int = 200_000) -> list[Result]:
+    """Parse a batch with nlp.pipe and run the extractors on each Doc; an article that cannot be analysed
+    gets the reason instead (its own failure, never the batch's)."""
     from .analysis import analyse_doc
     from .extract.nlp import pipe
 
-    docs = pipe([body for _, _, _, body in work], model)
-    return [(aid, stamp, analyse_doc(doc, aid, title)) for (aid, stamp, title, _), doc in zip(work, docs)]
+    out: list[Result] = [(aid, stamp, too_long(body, max_chars) or "") for aid, stamp, _, body in work]
+    todo = [n for n, result in enumerate(out) if not result[2]]
+    try:
+        docs = pipe([work[n][3] for n in todo], model)
+    except Exception:  # one text the pipeline refuses: parse the others one by one
+        docs = None
+    for k, n in enumerate(todo):
+        aid, stamp, title, body = work[n]
+        try:
+            doc = docs[k] if docs is not None else pipe([body], model)[0]
+            out[n] = (aid, stamp, analyse_doc(doc, aid, title))
+        except Exception as exc:  # recorded against this article; the others go on
+            log.exception("analysis failed for %s", aid)
+            out[n] = (aid, stamp, f"the analysis failed ({type(exc).__name__})")
+    return out
+
+
+def too_long(body: str, max_chars: int) -> str | None:
+    if len(body) > max_chars:
+        return (f"the article is {len(body):,} characters, over the analysis limit of {max_chars:,} "
+                "(NEWSDESK_MAX_ANALYSIS_CHARS)")
+    return None

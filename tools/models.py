@@ -44,10 +44,18 @@ class Coverage(BaseModel):
 
     analysed: int = Field(description="Articles analysed so far.")
     articles: int = Field(description="Articles in the corpus.")
+    failed: int = Field(0, description="Articles that cannot be analysed (corpus://overview says why).")
 
     @property
     def complete(self) -> bool:
-        return self.analysed >= self.articles
+        return self.analysed + self.failed >= self.articles
+
+
+class FailedAnalysis(BaseModel):
+    """An article whose text is served but which could not be analysed."""
+
+    article_id: str
+    reason: str
 
 
 class ArticleHit(ArticleMeta):
@@ -81,6 +89,7 @@ class CorpusOverview(BaseModel):
     roots: list[str] = Field(description="Corpus folders served.")
     index_path: str
     rejected: list[RejectedFileInfo] = Field(default_factory=list)
+    failed: list[FailedAnalysis] = Field(default_factory=list, description="Articles that cannot be analysed.")
     coverage: Coverage | None = None
 
 
@@ -100,6 +109,7 @@ class IndexReport(BaseModel):
     articles: int = Field(0, description="Articles in the index after the update.")
     rejected: list[RejectedFileInfo] = Field(default_factory=list)
     analysed: int = Field(0, description="Articles whose NLP analysis was (re)computed.")
+    failed: list[FailedAnalysis] = Field(default_factory=list, description="Articles that cannot be analysed.")
 
 
 # -- entities (list_entities) ---------------------------------------------------------------------

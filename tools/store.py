@@ -5,6 +5,7 @@ Schema (version SCHEMA_VERSION, kept in PRAGMA user_version):
 - files: one row per corpus file (digest, size, mtime, status, the reason a file was rejected);
 - articles: metadata columns and the body text, once; paragraphs: offsets into that body;
 - analyses: which articles are analysed, by which versions of the rules, data files and pipeline;
+  failures: the articles those versions could not analyse, with the reason (tried again under others);
 - entities: corpus-wide, one row per real-world thing, with its counts kept up to date as articles are
   written and removed; entity_names: every spelling with its comparison key (how names are linked and
   looked up); entity_merges: the record of entities merged into others (an old id still finds the
@@ -56,9 +57,16 @@ from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
+SCHEMA_VERSION = 8  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
 # 4: item details compressed with the dictionary kept in the index; 5: articles refer to their file;
-# 6: claim totals, the rank index and the claim search's kind column; 7: labels, default ids left out
+# 6: claim totals, the rank index and the claim search's kind column; 7: labels, default ids left out;
+# 8: failures
+FAILURES = """
+CREATE TABLE failures(
+    article INTEGER PRIMARY KEY REFERENCES articles ON DELETE CASCADE,
+    version INTEGER NOT NULL REFERENCES versions, reason TEXT NOT NULL);
+"""
+MIGRATIONS = {7: FAILURES}  # schema n -> n + 1 in place; an index older than these is rebuilt
 SEP = " ... "  # how fragments join into a quote's or claim's text
 
 SCHEMA = """
@@ -137,7 +145,7 @@ INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(2.0, 1.0)');  
 CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE claims_fts USING fts5(
     text, claimant, kind, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
-"""
+""" + FAILURES
 
 DETAIL_DICTIONARY = Path(__file__).parent / "data" / "detail.zdict"  # new indexes take a copy
 FILE_COLUMNS = "path, root, digest, size, mtime, version, status, reason"
@@ -244,6 +252,13 @@ class Store:
         are read again on the next sync; the corpus files themselves are never touched)."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == SCHEMA_VERSION:
+            return
+        while version in MIGRATIONS:
+            with self._db:
+                self._db.executescript(f"BEGIN;{MIGRATIONS[version]}PRAGMA user_version={version + 1}; COMMIT;")
+            log.info("index %s: schema %d migrated to %d", self.path, version, version + 1)
+            version += 1
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
@@ -560,8 +575,10 @@ class Store:
     def missing_analyses(self, version: str, limit: int | None = None) -> list[str]:
         """Ids of the articles with no analysis of this version (in reading order of the index)."""
         sql = ("SELECT a.id FROM articles a LEFT JOIN analyses an ON an.article = a.rowid AND an.version = "
-               "(SELECT rowid FROM versions WHERE version = ?) WHERE an.article IS NULL ORDER BY a.rowid")
-        params: list[Any] = [version]
+               "(SELECT rowid FROM versions WHERE version = ?) LEFT JOIN failures f ON f.article = a.rowid AND "
+               "f.version = (SELECT rowid FROM versions WHERE version = ?) "
+               "WHERE an.article IS NULL AND f.article IS NULL ORDER BY a.rowid")
+        params: list[Any] = [version, version]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -572,6 +589,39 @@ class Store:
         with self._read:
             return int(self._db.execute(
                 "SELECT COUNT(*) FROM analyses WHERE version = (SELECT rowid FROM versions WHERE version = ?)",
+                (version,)).fetchone()[0])
+
+    def put_failure(self, article_id: str, stamp: str, version: str, reason: str) -> bool:
+        """Record that this version cannot analyse the article (unless it changed since it was read)."""
+        with self.transaction():
+            row = self._db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
+            if row is None or str(row[0]) != stamp:
+                return False
+            self._delete_analysis(row[0])
+            self._db.execute("INSERT OR IGNORE INTO versions(version) VALUES(?)", (version,))
+            self._db.execute("INSERT OR REPLACE INTO failures SELECT ?, rowid, ? FROM versions WHERE version = ?",
+                             (row[0], reason, version))
+            return True
+
+    def failure(self, article_id: str, version: str) -> str | None:
+        """Why this version cannot analyse the article, or None."""
+        with self._read:
+            row = self._db.execute(
+                "SELECT f.reason FROM failures f JOIN articles a ON a.rowid = f.article JOIN versions v "
+                "ON v.rowid = f.version WHERE a.id = ? AND v.version = ?", (article_id, version)).fetchone()
+        return row[0] if row else None
+
+    def failures(self, version: str, limit: int = 100) -> list[tuple[str, str]]:
+        """(article id, reason) of the articles this version cannot analyse."""
+        with self._read:
+            return [(r[0], r[1]) for r in self._db.execute(
+                "SELECT a.id, f.reason FROM failures f JOIN articles a ON a.rowid = f.article WHERE f.version = "
+                "(SELECT rowid FROM versions WHERE version = ?) ORDER BY a.rowid LIMIT ?", (version, limit))]
+
+    def failed(self, version: str) -> int:
+        with self._read:
+            return int(self._db.execute(
+                "SELECT COUNT(*) FROM failures WHERE version = (SELECT rowid FROM versions WHERE version = ?)",
                 (version,)).fetchone()[0])
 
     def is_analysed(self, article_id: str, version: str) -> bool:
@@ -616,6 +666,7 @@ class Store:
             return False
         rowid, body = row["rowid"], row["body"]
         self._delete_analysis(rowid)
+        self._db.execute("DELETE FROM failures WHERE article=?", (rowid,))
         from .extract.entity_linking import LinkKey
 
         seq_of: dict[str, int] = {}
