@@ -552,10 +552,15 @@ class Store:
                 next_cursor = encode_cursor([last["date"], last["rowid"]]) if more and last else None
             snippets: dict[int, str] = {}
             if query and items:  # snippets for the page only
+                rowids = [r["rowid"] for r in items]
                 snippets = {r[0]: r[1] for r in self._fetch(
                     "SELECT rowid, snippet(articles_fts, 1, '[', ']', '...', 12) FROM articles_fts WHERE "
-                    f"articles_fts MATCH ? AND rowid IN ({','.join('?' * len(items))})",
-                    [match, *(r["rowid"] for r in items)])}
+                    f"articles_fts MATCH ? AND rowid IN (SELECT rowid FROM articles WHERE rowid IN "
+                    f"({','.join('?' * len(items))}) AND length(body) <= {SNIPPET_BODY_CHARS})",
+                    [match, *rowids])}
+                for r in self._fetch(f"SELECT rowid, body FROM articles WHERE rowid IN ({','.join('?' * len(items))}) "
+                                     f"AND length(body) > {SNIPPET_BODY_CHARS}", rowids):
+                    snippets[r[0]] = plain_snippet(r[1], match)
         return Page([(_meta(r), snippets.get(r["rowid"])) for r in items], total, next_cursor)
 
     def _count(self, sql: str, params: Sequence[Any]) -> int:
@@ -1340,6 +1345,19 @@ def unpack(value: Any, body: str) -> Any:
 _BAREWORD = re.compile(r"^[^\W_]+\*?$")
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 32  # words and phrases; a search of more is not a search, and FTS5's snippets slow down
+SNIPPET_BODY_CHARS = 100_000  # longer bodies get a plain snippet: FTS5's costs more than linear there
+
+
+def plain_snippet(body: str, match: str, words: int = 12) -> str:
+    """A snippet without FTS5: the words around the first whole-word occurrence of a query word."""
+    wanted = {w.casefold() for w in re.findall(r"[^\W_]+", match) if w not in _OPERATORS}
+    for hit in re.finditer(r"[^\W_]+", body):
+        if hit.group(0).casefold() in wanted:
+            before = body[: hit.start()].split()[-words // 2 :] if hit.start() else []
+            after = body[hit.end() :].split()[: words // 2]
+            return "..." + " ".join([*before, f"[{hit.group(0)}]", *after]) + "..."
+    return body[:80] + "..."
 
 
 def _phrase(text: str) -> str:
@@ -1355,15 +1373,24 @@ def fts_query(query: str) -> str | None:
     tokens = re.findall(r'"[^"]*"|\(|\)|[^\s()"]+', query)
     if query.count('"') % 2:
         raise BadArgument("query", 'has an unclosed quotation mark; close the phrase with "')
-    out = []
+    out: list[str] = []
     for token in tokens:
         if token.startswith('"') or token in "()" or token in _OPERATORS or _BAREWORD.match(token):
-            out.append(token)
+            term = token
         else:
             words = re.findall(r"[^\W_]+", token)
-            if words:
-                out.append(_phrase(" ".join(words)) + ("*" if token.endswith("*") else ""))
-    if not any(t not in _OPERATORS and t not in "()" for t in out):
+            if not words:
+                continue
+            term = _phrase(" ".join(words)) + ("*" if token.endswith("*") else "")
+        if term in out and term not in _OPERATORS and term not in "()":  # "a a a" asks for "a" once
+            if out and out[-1] in _OPERATORS:
+                out.pop()
+            continue
+        out.append(term)
+    terms = [t for t in out if t not in _OPERATORS and t not in "()"]
+    if len(terms) > MAX_QUERY_TERMS:
+        raise BadArgument("query", f"has {len(terms)} words and phrases; at most {MAX_QUERY_TERMS}")
+    if not terms:
         return None
     return " ".join(out)
 
