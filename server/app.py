@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,11 +28,11 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from ..tools.api import Desk
 from ..tools.background import Background
-from ..tools.errors import ArticleNotFound, NewsdeskError
+from ..tools.errors import ArticleNotFound, NewsdeskError, shown
 from ..tools.models import (
     ArticleList,
     ArticleText,
@@ -51,9 +52,16 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 M = TypeVar("M", bound=BaseModel)
 EntityTypeName = Annotated[EntityType, BeforeValidator(lambda v: v.upper().strip() if isinstance(v, str) else v)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
-DateFrom = Annotated[str | None, Field(description="Only articles dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")]
-DateTo = Annotated[str | None, Field(description="Only articles dated on or before (YYYY-MM-DD, YYYY-MM or YYYY).")]
-Source = Annotated[str | None, Field(description="Only articles of this publisher or site (as list_articles shows it).")]
+MAX_NAME = 300  # ids, names, sources: longer is never a name
+MAX_QUERY = 500  # a full-text query (tools.store.MAX_QUERY_CHARS)
+MAX_CURSOR = 1_000
+DateFrom = Annotated[str | None, Field(
+    max_length=10, description="Only articles dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")]
+DateTo = Annotated[str | None, Field(
+    max_length=10, description="Only articles dated on or before (YYYY-MM-DD, YYYY-MM or YYYY).")]
+Source = Annotated[str | None, Field(
+    max_length=MAX_NAME, description="Only articles of this publisher or site (as list_articles shows it).")]
+Cursor = Annotated[str | None, Field(max_length=MAX_CURSOR, description="next_cursor from the previous page.")]
 OVERVIEW_URI = "corpus://overview"
 STARTUP_DELAY = 1.0  # seconds before the background thread reads the folders: first answers come first
 SEARCH_SYNTAX = (
@@ -74,12 +82,55 @@ class AppState:
 
 
 class NewsdeskServer(MCPServer[AppState]):
-    """MCPServer whose unknown tool names are protocol errors (-32602), not tool results."""
+    """MCPServer whose unknown tools and prompts are protocol errors (-32602), whose unknown argument names
+    are refused, and whose argument errors name each argument and the rule without echoing the value."""
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
-        if self._tool_manager.get_tool(name) is None:
-            raise MCPError(INVALID_PARAMS, f"Unknown tool: {name!r}. Call tools/list for the tools this server has.")
-        return await super().call_tool(name, arguments, context)
+        tool = self._tool_manager.get_tool(name)
+        if tool is None:
+            raise MCPError(INVALID_PARAMS, f"Unknown tool: {shown(name)}. Call tools/list for the tools this "
+                           "server has.")
+        known = tool.parameters.get("properties", {})
+        unknown = [key for key in arguments if key not in known]
+        if unknown:
+            raise ToolError(f"Unknown argument {shown(unknown[0])} for {name}; its arguments are "
+                            f"{', '.join(known)}.")
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(f"Bad arguments for {name}: {argument_errors(exc.__cause__)}") from exc.__cause__
+            if type(exc.__cause__) is ToolError:  # our own message, without the SDK's "Error executing tool"
+                raise ToolError(str(exc.__cause__)) from exc.__cause__.__cause__
+            raise
+
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+        prompt = self._prompt_manager.get_prompt(name)
+        if prompt is None:
+            raise MCPError(INVALID_PARAMS, f"Unknown prompt: {shown(name)}. Call prompts/list for the prompts "
+                           "this server has.")
+        given = arguments or {}
+        for argument in prompt.arguments or []:
+            value = given.get(argument.name)
+            if argument.required and not (isinstance(value, str) and value.strip()):
+                raise MCPError(INVALID_PARAMS, f"Prompt {name} needs the argument {argument.name!r}.")
+            if isinstance(value, str) and len(value) > MAX_NAME:
+                raise MCPError(INVALID_PARAMS, f"Prompt argument {argument.name!r} is {len(value):,} characters; "
+                               f"at most {MAX_NAME}.")
+        unknown = [key for key in given if key not in {a.name for a in prompt.arguments or []}]
+        if unknown:
+            raise MCPError(INVALID_PARAMS, f"Unknown argument {shown(unknown[0])} for prompt {name}.")
+        return await super().get_prompt(name, arguments, context)
+
+
+def argument_errors(error: ValidationError) -> str:
+    """Each failing argument with its rule ('limit: Input should be less than or equal to 100'), never the
+    value the caller sent (it may be huge) nor pydantic's documentation links."""
+    seen: dict[str, str] = {}
+    for err in error.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in err["loc"]) or "arguments"
+        seen.setdefault(where, err["msg"])
+    return "; ".join(f"{where}: {msg}" for where, msg in list(seen.items())[:5]) + "."
 
 
 def structured(model: M, text: str) -> CallToolResult:
@@ -94,6 +145,10 @@ def run_tool(fn: Callable[[], M], to_text: Callable[[M], str]) -> CallToolResult
         model = fn()
     except NewsdeskError as exc:
         raise ToolError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:  # a damaged or vanished index file: say so, and how to recover
+        log.error("index error: %s", exc)
+        raise ToolError(f"The index could not be read ({exc}). Stop the server and run `newsdesk index "
+                        "--rebuild`; the corpus files themselves are never changed.") from exc
     return structured(model, to_text(model))
 
 
@@ -156,14 +211,14 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.tool(annotations=READ_ONLY, title="List articles")
     def list_articles(
         ctx: Context[AppState],
-        query: Annotated[str | None, Field(description=SEARCH_SYNTAX)] = None,
+        query: Annotated[str | None, Field(max_length=MAX_QUERY, description=SEARCH_SYNTAX)] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Articles per page.")] = 20,
-        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        cursor: Cursor = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
         source: Source = None,
         entity: Annotated[
-            str | None, Field(description="Only articles naming this entity (id, name or alias).")
+            str | None, Field(max_length=MAX_NAME, description="Only articles naming this entity (id, name or alias).")
         ] = None,
         sort: Annotated[
             Literal["newest", "relevance"] | None,
@@ -182,7 +237,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.tool(annotations=READ_ONLY, title="Get article")
     def get_article(
         ctx: Context[AppState],
-        article_id: Annotated[str, Field(min_length=1, description="An id from list_articles.")],
+        article_id: Annotated[str, Field(min_length=1, max_length=MAX_NAME, description="An id from list_articles.")],
         format: Annotated[
             Literal["text", "paragraphs"],
             Field(description="'paragraphs': whole paragraphs with offsets; 'text': one plain text window."),
@@ -204,20 +259,22 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.tool(annotations=READ_ONLY, title="List entities")
     def list_entities(
         ctx: Context[AppState],
-        article_id: Annotated[str | None, Field(description="Only this article's entities; omit for the corpus.")] = None,
-        types: Annotated[
-            list[EntityTypeName] | None, Field(description="Keep only these types, e.g. ['PERSON', 'ORG'].")
+        article_id: Annotated[
+            str | None, Field(max_length=MAX_NAME, description="Only this article's entities; omit for the corpus.")
         ] = None,
-        query: Annotated[str | None, Field(description="Substring of the name or an alias.")] = None,
+        types: Annotated[
+            list[EntityTypeName] | None, Field(max_length=20, description="Keep only these types, e.g. ['PERSON', 'ORG'].")
+        ] = None,
+        query: Annotated[str | None, Field(max_length=MAX_NAME, description="Substring of the name or an alias.")] = None,
         min_mentions: Annotated[int, Field(ge=1, description="Drop entities mentioned fewer times.")] = 1,
         limit: Annotated[int, Field(ge=1, le=100, description="Entities per page.")] = 20,
-        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        cursor: Cursor = None,
         include_mentions: Annotated[
             bool, Field(description="Add every mention with article id, offsets and sentence.")
         ] = False,
         related_to: Annotated[
             str | None,
-            Field(description="An entity id or name: list the entities that occur in the same articles instead "
+            Field(max_length=MAX_NAME, description="An entity id or name: list the entities that occur in the same articles instead "
                   "(ranked by shared articles among the 500 that name it most)."),
         ] = None,
     ) -> Annotated[CallToolResult, EntityList]:
@@ -239,17 +296,20 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.tool(annotations=READ_ONLY, title="Find quotes")
     def find_quotes(
         ctx: Context[AppState],
-        article_id: Annotated[str | None, Field(description="Only this article; omit to search the corpus.")] = None,
-        speaker: Annotated[
-            str | None, Field(description="Entity id, name or alias ('Putin' finds Vladimir Putin's quotes).")
+        article_id: Annotated[
+            str | None, Field(max_length=MAX_NAME, description="Only this article; omit to search the corpus.")
         ] = None,
-        query: Annotated[str | None, Field(description="Words of the quote. " + SEARCH_SYNTAX)] = None,
+        speaker: Annotated[
+            str | None, Field(max_length=MAX_NAME,
+                              description="Entity id, name or alias ('Putin' finds Vladimir Putin's quotes).")
+        ] = None,
+        query: Annotated[str | None, Field(max_length=MAX_QUERY, description="Words of the quote. " + SEARCH_SYNTAX)] = None,
         kinds: Annotated[
             list[QuoteKind] | None,
-            Field(description="direct (quoted speech), partial (quoted fragment), indirect (reported speech)."),
+            Field(max_length=10, description="direct (quoted speech), partial (quoted fragment), indirect (reported speech)."),
         ] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Quotes per page.")] = 20,
-        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        cursor: Cursor = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
         source: Source = None,
@@ -268,13 +328,17 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.tool(annotations=READ_ONLY, title="Summarize claims")
     def summarize_claims(
         ctx: Context[AppState],
-        article_id: Annotated[str | None, Field(description="Only this article; omit to search the corpus.")] = None,
+        article_id: Annotated[
+            str | None, Field(max_length=MAX_NAME, description="Only this article; omit to search the corpus.")
+        ] = None,
         claimant: Annotated[
             str | None,
-            Field(description="Entity id, name or alias, or a group as written ('some commentators')."),
+            Field(max_length=MAX_NAME,
+                  description="Entity id, name or alias, or a group as written ('some commentators')."),
         ] = None,
         query: Annotated[
-            str | None, Field(description="Words of the claim or its evidence sentence. " + SEARCH_SYNTAX)
+            str | None, Field(max_length=MAX_QUERY,
+                              description="Words of the claim or its evidence sentence. " + SEARCH_SYNTAX)
         ] = None,
         min_checkworthiness: Annotated[
             float, Field(ge=0.0, le=1.0, description="Drop claims scoring below this (0..1).")
@@ -283,7 +347,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             bool, Field(description="Also the article's own factual assertions (no claimant).")
         ] = False,
         limit: Annotated[int, Field(ge=1, le=40, description="Claims per page.")] = 20,
-        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+        cursor: Cursor = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
         source: Source = None,
@@ -332,6 +396,10 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
     @mcp.prompt(title="Brief me on an article")
     def brief_article(article_id: str) -> str:
         """A briefing on one article: what happened, who said what, and which claims are disputed."""
+        try:
+            current_desk().article(article_id)
+        except ArticleNotFound as exc:
+            raise MCPError(INVALID_PARAMS, str(exc)) from exc
         return (
             f"Brief me on the news article {article_id!r}. Use the newsdesk tools: get_article for the text, "
             "list_entities for the key people, organisations and places, find_quotes for who said what, and "
@@ -348,6 +416,9 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             f"{topic}. List the relevant articles (id, date, title) and summarise each in one sentence, quoting "
             "the text where it matters."
         )
+
+    for tool in mcp._tool_manager.list_tools():  # an argument name the schema lacks is refused (call_tool)
+        tool.parameters["additionalProperties"] = False
 
     @mcp.completion()
     async def complete(

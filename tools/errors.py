@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+SHOWN_CHARS = 60  # an error quotes at most this much of the value it rejects
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A caller's value as an error message quotes it: repr, cut (a 1 MB id must not make a 1 MB error)."""
+    text = str(value)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
+
 
 class NewsdeskError(Exception):
     """Base of every error the library raises on purpose."""
@@ -13,7 +21,7 @@ class ArticleNotFound(NewsdeskError):
         self.suggestions = suggestions or []
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(
-            f"No article with id {article_id!r}.{hint} Call list_articles (optionally with a query) "
+            f"No article with id {shown(article_id)}.{hint} Call list_articles (optionally with a query) "
             "to see the ids that exist."
         )
 
@@ -38,15 +46,14 @@ class AnalysisFailed(NewsdeskError):
 
     def __init__(self, article_id: str, reason: str) -> None:
         super().__init__(
-            f"Article {article_id!r} could not be analysed: {reason}. get_article still serves its text; the "
+            f"Article {shown(article_id)} could not be analysed: {reason}. get_article still serves its text; the "
             "other articles are not affected."
         )
 
 
 class BadSetting(NewsdeskError):
     def __init__(self, name: str, value: str, reason: str) -> None:
-        shown = value if len(value) <= 40 else value[:40] + "..."
-        super().__init__(f"Bad value {shown!r} for {name}: {reason}")
+        super().__init__(f"Bad value {shown(value, 40)} for {name}: {reason}")
 
 
 class ModelUnavailable(NewsdeskError):
@@ -63,3 +70,12 @@ class IndexOutdated(NewsdeskError):
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"The index {path} cannot be opened: {reason}.")
+
+
+class IndexDamaged(IndexOutdated):
+    """An index file that is not a readable newsdesk index (damaged, truncated, another program's)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, f"{reason}. Run `newsdesk index --rebuild` to make it again from the corpus "
+                         "folders (the corpus files are never changed), or point NEWSDESK_INDEX (--index) at "
+                         "another file")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BadArgument, IndexOutdated
+from .errors import BadArgument, IndexDamaged, IndexOutdated
 from .models import (
     Article,
     ArticleAnalysis,
@@ -214,7 +215,14 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise IndexDamaged(str(self.path), "it is a folder, not an index file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexOutdated(str(self.path), f"its folder cannot be made ({exc.strerror})") from exc
+        # a file this process may not write is served as it is: no sync, no analysis, no migration
+        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
         self._lock = threading.RLock()  # the writer's
         self._read = nullcontext()  # reads need no lock
         self._local = threading.local()
@@ -224,12 +232,22 @@ class Store:
         self._moved: dict[int, int] = {}  # entities merged while one article is written: old -> new
         self._labels: dict[str, int] = {}
         self._values: dict[int, str] = {}
-        with self._lock:
-            if self._db.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new file: freed pages can be
-                self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # given back (compact); set it first
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._migrate()
-            self._zdict = self._db.execute("SELECT data FROM dictionaries WHERE name='detail'").fetchone()[0]
+        try:
+            with self._lock:
+                if self.read_only:
+                    self._check_version()
+                else:
+                    if self._db.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new file: freed pages
+                        self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # can be given back; set it first
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                    self._migrate()
+                self._zdict = self._db.execute("SELECT data FROM dictionaries WHERE name='detail'").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise IndexDamaged(str(self.path), f"it is not a readable newsdesk index ({exc})") from exc
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -238,7 +256,11 @@ class Store:
         if db is None:
             if self._closed:
                 raise sqlite3.ProgrammingError(f"the index {self.path} is closed")
-            db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+            if self.read_only:
+                db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                                     timeout=30)
+            else:
+                db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -246,6 +268,12 @@ class Store:
             with self._lock:
                 self._connections.append(db)
         return db
+
+    def _check_version(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise IndexOutdated(str(self.path), f"it is read-only and of schema {version}, and this newsdesk reads "
+                                f"schema {SCHEMA_VERSION}; make it writable so it can be brought up to date")
 
     def _migrate(self) -> None:
         """Create the schema, or keep a current one. An index of an older schema is rebuilt (its files
@@ -267,6 +295,9 @@ class Store:
                 f"{SCHEMA_VERSION}); upgrade newsdesk or point NEWSDESK_INDEX at another file"
             )
         roots: list[str] = []
+        if tables and "articles" not in tables:  # every newsdesk schema had one: this is another program's
+            raise IndexDamaged(str(self.path), "it is an SQLite file of another program, not a newsdesk index "
+                               "(it is left as it is)")
         if tables:
             if "remembered_roots" in tables:
                 roots = [r[0] for r in self._db.execute("SELECT path FROM remembered_roots")]
@@ -1237,6 +1268,22 @@ class Store:
 DENSE_MATCHES = 1_000  # a search matching more claims pages by the rank index, not by its matches
 RELATED_ARTICLES = 500  # related_to ranks co-occurrence within the anchor's most mentioning articles
 COUNTED_CLAIMS = 200  # a corpus-wide breakdown reads at most this many claims (the total is exact)
+
+
+def remove_index(path: Path) -> list[Path]:
+    """Delete an index file (with its WAL files) to make it again; returns the folders it remembered, when
+    they can still be read from it."""
+    roots: list[Path] = []
+    if path.is_file():
+        try:
+            with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+                roots = [Path(r[0]) for r in db.execute("SELECT path FROM remembered_roots")]
+        except sqlite3.DatabaseError:
+            log.warning("index %s is unreadable: the folders it remembered are lost", path)
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.is_file() or part.is_symlink():
+            part.unlink()
+    return roots
 
 
 def _breakdown(rows: Sequence[sqlite3.Row], label: Any) -> dict[str, Any]:
