@@ -14,10 +14,25 @@ from ..tools.models import (
     QuoteList,
 )
 
+TEXT_OPEN = "<article-text>"  # the article's own words, third-party material, come between these
+TEXT_CLOSE = "</article-text>"
+
+
+def one_line(text: str | None) -> str:
+    """Metadata from a file (a title, a byline) on one line: it cannot add headings or notes of its own."""
+    return " ".join((text or "").split())
+
+
+def quoted_body(text: str) -> str:
+    """Article text between markers it cannot close itself, so nothing in it reads as the server's notes."""
+    text = text.replace(TEXT_OPEN, "<article-text\u200b>").replace(TEXT_CLOSE, "</article-text\u200b>")
+    return f"{TEXT_OPEN}\n{text}\n{TEXT_CLOSE}"
+
 
 def meta_line(meta: ArticleMeta) -> str:
-    bits = [meta.date or "undated", meta.byline and f"by {meta.byline}", meta.source, f"{meta.word_count} words"]
-    return f"[{meta.id}] {meta.title} ({', '.join(b for b in bits if b)})"
+    bits = [meta.date or "undated", meta.byline and f"by {one_line(meta.byline)}", one_line(meta.source),
+            f"{meta.word_count} words"]
+    return f"[{meta.id}] {one_line(meta.title)} ({', '.join(b for b in bits if b)})"
 
 
 def more(next_cursor: str | None, name: str = "cursor") -> str:
@@ -37,12 +52,12 @@ def article_list(result: ArticleList) -> str:
         return "No articles match." + more(result.next_cursor)
     lines = [f"{result.total} article(s):"]
     for m in result.articles:
-        lines.append(f"- {meta_line(m)}" + (f"\n    {m.snippet}" if m.snippet else ""))
+        lines.append(f"- {meta_line(m)}" + (f"\n    snippet: {m.snippet!r}" if m.snippet else ""))
     return "\n".join(lines) + more(result.next_cursor)
 
 
 def article_text(result: ArticleText) -> str:
-    head = f"# {result.article.title}\n{meta_line(result.article)}\n"
+    head = f"# {one_line(result.article.title)}\n{meta_line(result.article)}\n"
     if result.format == "text":
         body = result.text or ""
     else:
@@ -53,16 +68,17 @@ def article_text(result: ArticleText) -> str:
         if result.next_start_index is not None
         else ""
     )
-    return head + "\n" + body + tail
+    return head + "\n" + quoted_body(body) + tail
 
 
 def article_markdown(article: Article) -> str:
-    meta = [f"- id: {article.id}", f"- date: {article.date or 'unknown'}", f"- byline: {article.byline or 'unknown'}"]
+    meta = [f"- id: {article.id}", f"- date: {article.date or 'unknown'}",
+            f"- byline: {one_line(article.byline) or 'unknown'}"]
     if article.source:
-        meta.append(f"- source: {article.source}")
+        meta.append(f"- source: {one_line(article.source)}")
     if article.url:
-        meta.append(f"- url: {article.url}")
-    return f"# {article.title}\n\n" + "\n".join(meta) + "\n\n" + article.body + "\n"
+        meta.append(f"- url: {one_line(article.url)}")
+    return f"# {one_line(article.title)}\n\n" + "\n".join(meta) + "\n\n" + quoted_body(article.body) + "\n"
 
 
 def corpus_markdown(overview: CorpusOverview, articles: list[ArticleMeta]) -> str:

@@ -232,10 +232,10 @@ def build_article(raw: RawArticle, article_id: str) -> Article:
     body = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
     return Article(
         id=article_id,
-        title=(raw.page.title or raw.path.stem).strip(),
+        title=" ".join((raw.page.title or raw.path.stem).split()),  # metadata on one line
         date=raw.page.date,
-        byline=raw.page.byline,
-        source=raw.source or raw.page.source,
+        byline=" ".join(raw.page.byline.split()) if raw.page.byline else None,
+        source=" ".join(s.split()) if (s := raw.source or raw.page.source) else None,
         url=raw.url or raw.page.url,
         word_count=len(body.split()),
         format=raw.format,
