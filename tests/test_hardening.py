@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -169,3 +171,36 @@ async def test_article_text_is_marked_as_data_and_cannot_forge_the_servers_notes
     outside = text[text.rindex("</article-text>"):]
     assert "start_index=" in outside and "start_index=999" not in outside  # the server's own note
     assert "third-party" in tools["get_article"].description
+
+
+def test_kill_9_while_indexing_keeps_what_was_committed_and_the_next_run_resumes(tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    seed = (Path(__file__).resolve().parents[1] / "seeds" / "000_a621f7fa4f80e312.txt").read_text()
+    for n in range(40):  # distinct articles: each copy gets its own first paragraph
+        (folder / f"copy-{n:02}.txt").write_text(seed.replace("\n", f"\nCopy number {n} of the story.\n", 1))
+    index = tmp_path / "i.sqlite3"
+    cli = [sys.executable, "-m", "newsdesk.server", "-q", "index", "--no-seeds", "--jobs", "1", "--index", str(index)]
+    process = subprocess.Popen([*cli, str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    settings = Settings(index_path=index, include_seeds=False)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+            if index.exists():
+                with contextlib.suppress(sqlite3.Error), sqlite3.connect(index, timeout=1) as db:
+                    if db.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] > 0:
+                        break
+        process.kill()  # kill -9, in the middle of the second batch
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    desk = Desk.open(settings, sync=False)
+    articles, done = desk.store.count(), desk.store.analysed(desk.version)
+    assert articles == 40 and 0 < done < 40  # everything committed is there and readable
+    assert desk.find_quotes(desk.store.ids()[0]).quotes
+    desk.close()
+    rerun = subprocess.run([*cli, "--json"], capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["analysed"] == 40 - done  # finished work is not redone
