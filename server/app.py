@@ -248,7 +248,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         ] = "paragraphs",
         max_chars: Annotated[int, Field(ge=100, le=100_000, description="Size of the window returned.")] = 20_000,
         start_index: Annotated[
-            int, Field(ge=0, description="Body offset to start from; use next_start_index to read on.")
+            int, Field(ge=0, le=2**31, description="Body offset to start from; use next_start_index to read on.")
         ] = 0,
     ) -> Annotated[CallToolResult, ArticleText]:
         """Get one article's clean text: headline, date, byline and body, with page boilerplate removed
@@ -271,7 +271,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             list[EntityTypeName] | None, Field(max_length=20, description="Keep only these types, e.g. ['PERSON', 'ORG'].")
         ] = None,
         query: Annotated[str | None, Field(max_length=MAX_NAME, description="Substring of the name or an alias.")] = None,
-        min_mentions: Annotated[int, Field(ge=1, description="Drop entities mentioned fewer times.")] = 1,
+        min_mentions: Annotated[int, Field(ge=1, le=1_000_000, description="Drop entities mentioned fewer times.")] = 1,
         limit: Annotated[int, Field(ge=1, le=100, description="Entities per page.")] = 20,
         cursor: Cursor = None,
         include_mentions: Annotated[

@@ -38,11 +38,22 @@ def _decode(cursor: str | None) -> list[Any] | None:
     text = str(cursor).strip()
     try:
         key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         key = None
-    if not isinstance(key, list) or not key:
+    if not isinstance(key, list) or not key or not all(_scalar(v) for v in key):
         raise BadArgument("cursor", _NOT_OURS)
     return key
+
+
+def _scalar(value: Any) -> bool:
+    """What a sort key holds: text, a number SQLite can take, or null."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return value == value and abs(value) != float("inf")
+    return value is None or isinstance(value, str)
 
 
 def decode_keyset(cursor: str | None, width: int) -> list[Any]:
