@@ -55,6 +55,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 MAX_NAME = 300  # ids, names, sources: longer is never a name
 MAX_QUERY = 500  # a full-text query (tools.store.MAX_QUERY_CHARS)
 MAX_CURSOR = 1_000
+MAX_URI = 400
 DateFrom = Annotated[str | None, Field(
     max_length=10, description="Only articles dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")]
 DateTo = Annotated[str | None, Field(
@@ -63,6 +64,7 @@ Source = Annotated[str | None, Field(
     max_length=MAX_NAME, description="Only articles of this publisher or site (as list_articles shows it).")]
 Cursor = Annotated[str | None, Field(max_length=MAX_CURSOR, description="next_cursor from the previous page.")]
 OVERVIEW_URI = "corpus://overview"
+DAMAGE = ("malformed", "not a database", "no such table", "no such column", "disk i/o", "unable to open", "corrupt")
 STARTUP_DELAY = 1.0  # seconds before the background thread reads the folders: first answers come first
 SEARCH_SYNTAX = (
     'Full-text search: all words must occur (any order, case- and accent-insensitive); "an exact phrase"; '
@@ -108,6 +110,17 @@ class NewsdeskServer(MCPServer[AppState]):
                 raise ToolError(str(exc.__cause__)) from exc.__cause__.__cause__
             raise
 
+    async def read_resource(self, uri: Any, context: Any = None) -> Any:
+        if len(str(uri)) > MAX_URI:
+            raise ResourceNotFoundError(f"Unknown resource: a URI of {len(str(uri)):,} characters (at most "
+                                        f"{MAX_URI}). Call resources/list and resources/templates/list.")
+        try:
+            return await super().read_resource(uri, context)
+        except ResourceNotFoundError as exc:
+            if len(str(exc)) > 2 * MAX_URI:
+                raise ResourceNotFoundError(str(exc)[:MAX_URI] + "...") from None
+            raise
+
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
         prompt = self._prompt_manager.get_prompt(name)
         if prompt is None:
@@ -150,6 +163,8 @@ def run_tool(fn: Callable[[], M], to_text: Callable[[M], str]) -> CallToolResult
     except NewsdeskError as exc:
         raise ToolError(str(exc)) from exc
     except sqlite3.DatabaseError as exc:  # a damaged or vanished index file: say so, and how to recover
+        if not any(sign in str(exc).lower() for sign in DAMAGE):
+            raise
         log.error("index error: %s", exc)
         raise ToolError(f"The index could not be read ({exc}). Stop the server and run `newsdesk index "
                         "--rebuild`; the corpus files themselves are never changed.") from exc

@@ -130,7 +130,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         check_exposure(args.host, args.token)  # before anything is opened
         serve_http(build_server(settings, log_level=level), args.host, args.port, args.token, args.allow_host)
     else:
-        build_server(settings, log_level=level).run()
+        import anyio
+
+        from .stdio import serve_stdio
+
+        anyio.run(serve_stdio, build_server(settings, log_level=level))
     return 0
 
 

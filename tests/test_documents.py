@@ -112,3 +112,24 @@ def test_the_schema_before_failures_is_migrated_in_place(seed_desk: Desk):
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     store.close()
+
+
+def test_a_file_that_turns_bad_keeps_the_articles_read_from_it(tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SHORT)
+    (folder / "feed.jsonl").write_text('{"title": "One", "text": "The council met."}\n')
+    desk = Desk.open(Settings(index_path=tmp_path / "i.sqlite3", corpus_dirs=[folder], include_seeds=False))
+    assert sorted(desk.store.ids()) == ["feed-1", "good"]
+    (folder / "good.txt").write_bytes(b"\x00\x01binary now")
+    (folder / "feed.jsonl").write_text('{"title": "One", "text": "The council met."}\n{bad line\n')
+    desk.refresh()
+    assert sorted(desk.store.ids()) == ["feed-1", "good"]  # nothing already indexed is lost
+    why = reasons(desk)
+    assert "binary" in why["good.txt"] and "kept" in why["good.txt"] and "line 2" in why["feed.jsonl"]
+    (folder / "good.txt").write_text(SHORT.replace("Monday", "Tuesday"))  # readable again: read again
+    (folder / "feed.jsonl").unlink()  # gone: its articles go
+    desk.refresh()
+    assert desk.store.ids() == ["good"] and "Tuesday" in desk.article("good").body
+    assert reasons(desk) == {}
+    desk.close()

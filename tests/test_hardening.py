@@ -204,3 +204,15 @@ def test_kill_9_while_indexing_keeps_what_was_committed_and_the_next_run_resumes
     rerun = subprocess.run([*cli, "--json"], capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["analysed"] == 40 - done  # finished work is not redone
+
+
+def test_an_unreadable_stdio_message_gets_an_error_reply_not_silence(tmp_path: Path):
+    lines = [json.dumps(INIT), '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+             '{"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":"\\ud800"}}',  # a lone surrogate
+             '{"jsonrpc":"2.0","id":3,"method":"tools/list","params":[]}', 'not json {"id": 4',
+             '{"jsonrpc":"2.0","id":5,"method":"ping"}']
+    cmd = server_command(Settings(index_path=tmp_path / "i.sqlite3"), "stdio")
+    done = subprocess.run(cmd, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
+    replies = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert replies[2]["error"]["code"] == -32600 and replies[3]["error"]["code"] == -32600
+    assert replies[4]["error"]["code"] == -32700 and replies[5]["result"] == {}

@@ -85,7 +85,7 @@ def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report
         return
     if stat.st_size > max_file_bytes:
         reason = f"file is {stat.st_size:,} bytes, over the {max_file_bytes:,}-byte limit"
-        _reject(store, root, path, "", stat.st_size, stat.st_mtime, reason, report)
+        _reject(store, root, path, "", stat.st_size, stat.st_mtime, reason, report, row)
         return
     data = path.read_bytes()
     digest = file_digest(data)
@@ -96,7 +96,7 @@ def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report
     try:
         raws = read_file(path, data, max_file_bytes)
     except RejectedFile as exc:
-        _reject(store, root, path, digest, stat.st_size, stat.st_mtime, exc.reason, report)
+        _reject(store, root, path, digest, stat.st_size, stat.st_mtime, exc.reason, report, row)
         return
     articles = [(build_article(raw, id_stem(raw)), raw.record) for raw in raws]
     for article, _ in articles:  # an id held by a file no longer on disk (a moved folder) is taken over
@@ -118,8 +118,16 @@ def _unchanged(row: FileRow, report: IndexReport) -> None:
 
 
 def _reject(store: Store, root: Path, path: Path, digest: str, size: int, mtime: float, reason: str,
-            report: IndexReport) -> None:
+            report: IndexReport, row: FileRow | None = None) -> None:
+    """A file that cannot be read is listed with the reason. One that was read before keeps its articles
+    (a bad save, a truncated copy): they go only when the file is removed or readable again."""
     key = path_key(path)
+    if row is not None and row.status in ("ok", "kept"):
+        reason += "; the articles read from it before are kept"
+        log.warning("%s: %s", key, reason)
+        report.rejected.append(RejectedFileInfo(path=key, reason=reason))
+        store.keep_file(key, digest, size, mtime, reason)
+        return
     log.warning("rejected %s: %s", key, reason)
     report.rejected.append(RejectedFileInfo(path=key, reason=reason))
     store.put_file(FileRow(key, path_key(root), digest, size, mtime, TEXT_EXTRACTOR_VERSION, "rejected", reason))

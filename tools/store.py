@@ -403,6 +403,12 @@ class Store:
         with self.transaction():
             self._db.execute("UPDATE files SET mtime=? WHERE path=?", (mtime, path))
 
+    def keep_file(self, path: str, digest: str, size: int, mtime: float, reason: str) -> None:
+        """A file that can no longer be read keeps the articles read from it before (status 'kept')."""
+        with self.transaction():
+            self._db.execute("UPDATE files SET digest=?, size=?, mtime=?, status='kept', reason=? WHERE path=?",
+                             (digest, size, mtime, reason, path))
+
     def put_file(self, row: FileRow, articles: Sequence[tuple[Article, int]] = ()) -> list[str]:
         """Replace a file and its articles (article, record number); returns the articles' ids, which
         are made unique against other files' articles."""
@@ -1391,6 +1397,7 @@ def unpack(value: Any, body: str) -> Any:
 
 _BAREWORD = re.compile(r"^[^\W_]+\*?$")
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 reads a query as a C string: a NUL would end it
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32  # words and phrases; a search of more is not a search, and FTS5's snippets slow down
 SNIPPET_BODY_CHARS = 100_000  # longer bodies get a plain snippet: FTS5's costs more than linear there
@@ -1408,7 +1415,7 @@ def plain_snippet(body: str, match: str, words: int = 12) -> str:
 
 
 def _phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    return '"' + _CONTROL.sub(" ", text).replace('"', '""') + '"'
 
 
 def fts_query(query: str) -> str | None:
@@ -1417,6 +1424,7 @@ def fts_query(query: str) -> str | None:
     None when the query holds nothing searchable (it matches nothing)."""
     if len(query) > MAX_QUERY_CHARS:
         raise BadArgument("query", f"is {len(query)} characters; at most {MAX_QUERY_CHARS}")
+    query = _CONTROL.sub(" ", query)
     tokens = re.findall(r'"[^"]*"|\(|\)|[^\s()"]+', query)
     if query.count('"') % 2:
         raise BadArgument("query", 'has an unclosed quotation mark; close the phrase with "')
