@@ -31,7 +31,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,8 @@ import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
+
+from newsdesk.server import demo
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSDESK = [sys.executable, "-m", "newsdesk.server.cli"]
@@ -125,12 +126,6 @@ def serve_supports_token() -> bool:
     return re.search(r"--token\b", done.stdout) is not None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def die_with_parent() -> None:
     """In the server's child process: SIGTERM it if this script dies (even killed with SIGKILL)."""
     with contextlib.suppress(OSError, AttributeError):
@@ -161,16 +156,10 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"http_load: the server exited with code {process.returncode}:\n{tail(log)}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"http_load: the server did not listen on port {port} within {timeout:.0f} s:\n{tail(log)}")
+    try:
+        demo.wait_for_port(port, process, timeout)
+    except (RuntimeError, TimeoutError) as exc:
+        raise SystemExit(f"http_load: {exc}:\n{tail(log)}") from None
 
 
 def tail(log: Path, lines: int = 30) -> str:
@@ -570,7 +559,7 @@ def main() -> int:
         for line in lines:
             if line.startswith(("files:", "articles:", "rejected:", "not analysed:")):
                 print(f"  {line}")
-        port = free_port()
+        port = demo.free_port()
         cmd = [*NEWSDESK, "serve", "--transport", "http", "--host", "127.0.0.1", "--port", str(port),
                *corpus_options(corpus, index, args.no_seeds)]
         if token is not None and serve_supports_token():

@@ -133,3 +133,17 @@ def test_a_file_that_turns_bad_keeps_the_articles_read_from_it(tmp_path: Path):
     assert desk.store.ids() == ["good"] and "Tuesday" in desk.article("good").body
     assert reasons(desk) == {}
     desk.close()
+
+
+def test_a_file_too_slow_to_read_is_rejected_and_a_large_good_one_is_read(tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    nested = "<div>" * 250_000 + "<p>The minister said the plan would work.</p>" + "</div>" * 250_000
+    (folder / "deep.html").write_text(f"<html><body>{nested}</body></html>")  # lxml takes seconds on it
+    (folder / "long.txt").write_text("Long story\n\n" + "The council said the plan would go ahead. " * 8_000)
+    settings = Settings(index_path=tmp_path / "i.sqlite3", corpus_dirs=[folder], include_seeds=False,
+                        max_read_seconds=0.2)
+    desk = Desk.open(settings)
+    assert "took over 0.2 s (NEWSDESK_MAX_READ_SECONDS)" in reasons(desk)["deep.html"]
+    assert desk.store.ids() == ["long"] and desk.get_article("long").total_chars > 300_000
+    desk.close()

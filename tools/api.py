@@ -65,7 +65,8 @@ class Desk:
         if self.store.read_only:  # served as it is
             log.warning("index %s is read-only: serving it as it is (no folder sync, no analysis)", self.store.path)
             return IndexReport(articles=self.store.count())
-        report = sync(self.store, self.roots(), self.settings.max_file_bytes, progress)
+        report = sync(self.store, self.roots(), self.settings.max_file_bytes, progress,
+                      self.settings.max_read_seconds)
         log.info(
             "index %s: %d articles (%d added, %d updated, %d removed, %d rejected)",
             self.store.path, report.articles, report.added, report.updated, report.removed, len(report.rejected),

@@ -16,10 +16,12 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
-from .corpus import build_article, file_digest, id_stem, iter_corpus_files, path_key, read_file
+from .corpus import RawArticle, build_article, file_digest, id_stem, iter_corpus_files, path_key, read_file
 from .errors import RejectedFile
 from .extract import TEXT_EXTRACTOR_VERSION
 from .models import ArticleAnalysis, IndexReport, RejectedFileInfo
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 BATCH = 16  # articles per nlp.pipe call and per transaction
+GUARDED_BYTES = 256_000  # larger files are read in a worker process with a time limit (Reader)
 
 
 def default_jobs() -> int:
@@ -38,8 +41,60 @@ def default_jobs() -> int:
 
 # -- files ----------------------------------------------------------------------------------------
 
-def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Progress | None = None) -> IndexReport:
+class Reader:
+    """Reads corpus files, a large one in a worker process that gets `seconds` (a deeply nested page or a
+    file built to be slow cannot stall the index: it is rejected with the reason)."""
+
+    def __init__(self, max_bytes: int, seconds: float) -> None:
+        self.max_bytes, self.seconds = max_bytes, seconds
+        self._pool: ProcessPoolExecutor | None = None
+
+    def read(self, path: Path, data: bytes) -> list[RawArticle]:
+        if len(data) <= GUARDED_BYTES:
+            return read_file(path, data, self.max_bytes)
+        if self._pool is None:  # started, and its imports done, before any file's time counts
+            self._pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+            self._pool.submit(_read_guarded, Path("start.txt"), b"Start.", self.max_bytes).result(timeout=300)
+        future = self._pool.submit(_read_guarded, path, data, self.max_bytes)
+        try:
+            result = future.result(timeout=self.seconds)
+        except FuturesTimeout:
+            self.close()
+            raise RejectedFile(str(path), f"reading it took over {self.seconds:g} s (NEWSDESK_MAX_READ_SECONDS)"
+                               ) from None
+        except BrokenProcessPool:
+            self.close()
+            raise RejectedFile(str(path), "reading it crashed the reader (out of memory?)") from None
+        if isinstance(result, str):
+            raise RejectedFile(str(path), result)
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.kill()  # a worker stuck in a parse does not stop when asked
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _read_guarded(path: Path, data: bytes, max_bytes: int) -> list[RawArticle] | str:
+    try:
+        return read_file(path, data, max_bytes)
+    except RejectedFile as exc:  # its reason crosses the process boundary, not the exception
+        return exc.reason
+
+
+def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Progress | None = None,
+         read_seconds: float = 60.0) -> IndexReport:
     """Mirror the corpus folders: add new files, re-extract changed ones, drop removed ones."""
+    reader = Reader(max_file_bytes, read_seconds)
+    try:
+        return _sync(store, roots, reader, progress)
+    finally:
+        reader.close()
+
+
+def _sync(store: Store, roots: Iterable[Path], reader: Reader, progress: Progress | None) -> IndexReport:
     report = IndexReport()
     root_list = [Path(r) for r in roots]
     files: list[tuple[Path, Path, str | None]] = []
@@ -65,7 +120,7 @@ def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Pro
             if skip:
                 _reject(store, root, path, "", 0, 0.0, skip, report)
             else:
-                _sync_file(store, root, path, max_file_bytes, report, seen)
+                _sync_file(store, root, path, reader, report, seen)
         except OSError as exc:
             _reject(store, root, path, "", 0, 0.0, f"cannot read file ({exc.strerror})", report)
         except Exception as exc:  # one file's failure must not stop the others or lose the index
@@ -75,8 +130,9 @@ def sync(store: Store, roots: Iterable[Path], max_file_bytes: int, progress: Pro
     return report
 
 
-def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report: IndexReport,
+def _sync_file(store: Store, root: Path, path: Path, reader: Reader, report: IndexReport,
                seen: set[str]) -> None:
+    max_file_bytes = reader.max_bytes
     stat = path.stat()
     key = path_key(path)
     row = store.file(key)
@@ -94,7 +150,7 @@ def _sync_file(store: Store, root: Path, path: Path, max_file_bytes: int, report
         _unchanged(row, report)
         return
     try:
-        raws = read_file(path, data, max_file_bytes)
+        raws = reader.read(path, data)
     except RejectedFile as exc:
         _reject(store, root, path, digest, stat.st_size, stat.st_mtime, exc.reason, report, row)
         return

