@@ -212,7 +212,21 @@ def test_an_unreadable_stdio_message_gets_an_error_reply_not_silence(tmp_path: P
              '{"jsonrpc":"2.0","id":3,"method":"tools/list","params":[]}', 'not json {"id": 4',
              '{"jsonrpc":"2.0","id":5,"method":"ping"}']
     cmd = server_command(Settings(index_path=tmp_path / "i.sqlite3"), "stdio")
-    done = subprocess.run(cmd, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
-    replies = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    replies: dict = {}
+    try:  # stdin stays open until the last reply: at end of input the server stops, dropping what is in flight
+        process.stdin.write("\n".join(lines) + "\n")
+        process.stdin.flush()
+        deadline = time.monotonic() + 120
+        while 5 not in replies and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            reply = json.loads(line)
+            replies[reply.get("id")] = reply
+    finally:
+        process.kill()
+        process.communicate(timeout=10)
     assert replies[2]["error"]["code"] == -32600 and replies[3]["error"]["code"] == -32600
     assert replies[4]["error"]["code"] == -32700 and replies[5]["result"] == {}
