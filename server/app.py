@@ -43,6 +43,7 @@ from ..tools.models import (
     QuoteList,
 )
 from ..tools.settings import Settings
+from ..tools.store import MAX_QUERY_CHARS as MAX_QUERY
 from . import render
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ M = TypeVar("M", bound=BaseModel)
 EntityTypeName = Annotated[EntityType, BeforeValidator(lambda v: v.upper().strip() if isinstance(v, str) else v)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 MAX_NAME = 300  # ids, names, sources: longer is never a name
-MAX_QUERY = 500  # a full-text query (tools.store.MAX_QUERY_CHARS)
 MAX_CURSOR = 1_000
 MAX_URI = 400
 DateFrom = Annotated[str | None, Field(

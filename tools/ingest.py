@@ -178,6 +178,11 @@ def _reject(store: Store, root: Path, path: Path, digest: str, size: int, mtime:
     """A file that cannot be read is listed with the reason. One that was read before keeps its articles
     (a bad save, a truncated copy): they go only when the file is removed or readable again."""
     key = path_key(path)
+    row = row or store.file(key)
+    if row is not None and (row.status, row.reason, row.digest, row.size, row.mtime) == (
+            "rejected", reason, digest, size, mtime):  # rejected as last time (a skipped link): nothing to write
+        report.rejected.append(RejectedFileInfo(path=key, reason=reason))
+        return
     if row is not None and row.status in ("ok", "kept"):
         reason += "; the articles read from it before are kept"
         log.warning("%s: %s", key, reason)

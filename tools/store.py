@@ -36,7 +36,7 @@ import threading
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1282,7 +1282,7 @@ def remove_index(path: Path) -> list[Path]:
     roots: list[Path] = []
     if path.is_file():
         try:
-            with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
                 roots = [Path(r[0]) for r in db.execute("SELECT path FROM remembered_roots")]
         except sqlite3.DatabaseError:
             log.warning("index %s is unreadable: the folders it remembered are lost", path)
