@@ -29,51 +29,22 @@ from pathlib import Path
 import anyio
 
 from newsdesk.server.demo import connect, server_command
-from newsdesk.tools.models import Paragraph
+from newsdesk.tools.copies import write_copies
 from newsdesk.tools.settings import Settings
-from newsdesk.tools.store import FileRow, Store
-
-BATCH = 500
+from newsdesk.tools.store import Store
 
 
 def build(source: Path, target: Path, size: int) -> float:
     """Write `size` articles copied from the source index; returns seconds taken."""
     src = Store(source)
-    ids = src.ids()
-    originals = [(src.get(i), src.analysis(i)) for i in ids]
+    originals = [(src.get(i), src.analysis(i)) for i in src.ids()]
     src.close()
     from newsdesk.tools.extract import analysis_version
     from newsdesk.tools.settings import DEFAULT_MODEL
 
-    version = analysis_version(DEFAULT_MODEL)  # the server's own: it finds nothing to analyse
     store = Store(target)
     started = time.perf_counter()
-    for start in range(0, size, BATCH):
-        with store.transaction():
-            for n in range(start, min(size, start + BATCH)):
-                article, analysis = originals[n % len(originals)]
-                copy = n // len(originals)
-                if copy:
-                    extra = f"Copy {copy}."
-                    body = f"{article.body}\n\n{extra}"
-                    paragraphs = [*article.paragraphs, Paragraph(index=len(article.paragraphs), start=len(body)
-                                                                 - len(extra), end=len(body), text=extra)]
-                    article = article.model_copy(update={"id": f"{article.id}-c{copy}", "title": f"{article.title} "
-                                                         f"[{copy}]", "body": body, "paragraphs": paragraphs})
-                digest = f"bench-{n}"
-                store.put_file(FileRow(f"/bench/{n}.txt", "/bench", digest, 0, 0.0, "bench", "ok", None),
-                               [(article, 0)])
-                quotes = [q.model_copy(update={"id": q.id.replace(ids[n % len(ids)], article.id, 1),
-                                               "article_id": article.id}) for q in analysis.quotes]
-                claims = [c.model_copy(update={"id": c.id.replace(ids[n % len(ids)], article.id, 1),
-                                               "article_id": article.id,
-                                               "disputes": [d.replace(ids[n % len(ids)], article.id, 1) for d in c.disputes],
-                                               "responds_to": [d.replace(ids[n % len(ids)], article.id, 1)
-                                                               for d in c.responds_to],
-                                               "parent_id": c.parent_id.replace(ids[n % len(ids)], article.id, 1)
-                                               if c.parent_id else None}) for c in analysis.claims]
-                store.put_analysis(article.id, store.stamp(article.id), version, analysis.model_copy(
-                    update={"quotes": quotes, "claims": claims}))
+    write_copies(store, originals, size, analysis_version(DEFAULT_MODEL))  # the server's own version
     store.compact()  # as `newsdesk index` leaves an index
     elapsed = time.perf_counter() - started
     store.close()

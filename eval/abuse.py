@@ -848,7 +848,7 @@ class Harness:
             with anyio.fail_after(self.timeout):
                 assert server.client is not None
                 article = await server.client.call_tool(
-                    "get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000})
+                    "get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 60_000})
                 listing = await server.client.call_tool("list_articles", {"limit": 100})
         except Exception as exc:
             return {"error": f"{type(exc).__name__}: {exc}"}
@@ -1141,7 +1141,7 @@ class Harness:
                 result = await self.attempt(
                     server, f"[{label}] get_article({article_id!r}) of a base file",
                     lambda c, a=article_id: c.call_tool("get_article", {"article_id": a, "format": "text",
-                                                                        "max_chars": 100_000}), tool="get_article")
+                                                                        "max_chars": 60_000}), tool="get_article")
                 if result is None:
                     continue
                 if result.is_error:
@@ -1174,7 +1174,7 @@ class Harness:
                               skip: set[str]) -> None:
         calls: list[tuple[str, str, dict[str, Any]]] = [
             ("tool", "get_article", {"article_id": article_id}),
-            ("tool", "get_article", {"article_id": article_id, "format": "text", "max_chars": 100_000}),
+            ("tool", "get_article", {"article_id": article_id, "format": "text", "max_chars": 60_000}),
             ("tool", "get_article", {"article_id": article_id, "format": "text", "max_chars": 100,
                                      "start_index": 999}),
             ("tool", "list_entities", {"article_id": article_id, "include_mentions": True, "limit": 100}),
@@ -1454,7 +1454,7 @@ class RawServer:
         # the known call on this server: same answer as the SDK client got at the start
         msg = await self.attempt("raw known call get_article(seed)", "tools/call",
                                  {"name": "get_article", "arguments": {"article_id": SEED_ID, "format": "text",
-                                                                       "max_chars": 100_000}})
+                                                                       "max_chars": 60_000}})
         got = ((msg or {}).get("result") or {}).get("structuredContent")
         if got != self.h.baseline_seed:
             h.tally.fail("WRONG", "known call get_article after the raw inputs", f"answer changed: {cut(got, 160)}")
@@ -1490,7 +1490,7 @@ async def run_phases(h: Harness, args: argparse.Namespace, tmp: Path) -> None:
         listing = await probe.client.call_tool("list_articles", {"limit": 100})
         base_ids = [a["id"] for a in listing.structured_content["articles"]]
         seed = await probe.client.call_tool("get_article", {"article_id": SEED_ID, "format": "text",
-                                                            "max_chars": 100_000})
+                                                            "max_chars": 60_000})
         h.baseline_seed = seed.structured_content
     finally:
         await probe.stop()

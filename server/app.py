@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -37,14 +38,19 @@ from ..tools.models import (
     ArticleList,
     ArticleText,
     ClaimSummary,
+    Detail,
     EntityList,
+    EntityLookup,
     EntityType,
+    MentionList,
     QuoteKind,
     QuoteList,
 )
+from ..tools.paging import DEFAULT_TOKENS, MAX_TOKENS
 from ..tools.settings import Settings
 from ..tools.store import MAX_QUERY_CHARS as MAX_QUERY
 from . import render
+from .sessions import Sessions
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +69,12 @@ DateTo = Annotated[str | None, Field(
 Source = Annotated[str | None, Field(
     max_length=MAX_NAME, description="Only articles of this publisher or site (as list_articles shows it).")]
 Cursor = Annotated[str | None, Field(max_length=MAX_CURSOR, description="next_cursor from the previous page.")]
+MaxTokens = Annotated[int, Field(
+    ge=500, le=MAX_TOKENS, description=f"Size budget of the page in tokens (default {DEFAULT_TOKENS:,}, at most "
+    f"{MAX_TOKENS:,}): the page ends before it would pass it, never inside an item; next_cursor continues.")]
+DetailChoice = Annotated[Detail, Field(
+    description="'brief': one short line of fields per item (ids, names, scores), to scan many cheaply; "
+    "'full': every field with offsets and evidence.")]
 OVERVIEW_URI = "corpus://overview"
 DAMAGE = ("malformed", "not a database", "no such table", "no such column", "disk i/o", "unable to open", "corrupt")
 STARTUP_DELAY = 1.0  # seconds before the background thread reads the folders: first answers come first
@@ -151,10 +163,39 @@ def argument_errors(error: ValidationError) -> str:
 
 
 def structured(model: M, text: str) -> CallToolResult:
-    """A readable text form plus the complete structured content."""
+    """A readable text form plus the complete structured content. The answer's own fields are always
+    there (next_cursor: null at the end); inside its items, fields without a value are left out."""
+    top = model.model_dump(mode="json")
     return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+        content=[TextContent(type="text", text=text)],
+        structured_content={key: without_nulls(value) for key, value in top.items()},
     )
+
+
+def without_titles(schema: Any) -> None:
+    """Drop the "title" pydantic gives every schema ("Article Id" for article_id): a tools/list a third
+    shorter, nothing lost. Property names are kept, whatever they are called."""
+    if isinstance(schema, list):
+        for item in schema:
+            without_titles(item)
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("title"), str):
+        del schema["title"]
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            for sub in value.values():
+                without_titles(sub)
+        elif key not in ("default", "examples", "const", "enum"):
+            without_titles(value)
+
+
+def without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
 
 
 def run_tool(fn: Callable[[], M], to_text: Callable[[M], str]) -> CallToolResult:
@@ -196,9 +237,12 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
 
     bus = InMemorySubscriptionBus()  # change events for clients listening (subscriptions/listen)
 
+    sessions = Sessions()  # handshake-era clients: their log level and resource subscriptions
+
     async def announce_changes() -> None:
         await bus.publish(ResourcesListChanged())
         await bus.publish(ResourceUpdated(uri=OVERVIEW_URI))
+        await sessions.updated(OVERVIEW_URI)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
@@ -210,9 +254,11 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         background.changed = lambda: asyncio.run_coroutine_threadsafe(announce_changes(), loop)
         background.start(watch=True)
         opened.append(AppState(desk=desk, background=background))
+        sessions.attach()
         try:
             yield opened[-1]
         finally:
+            sessions.detach()
             opened.clear()
             await anyio.to_thread.run_sync(background.stop)
             desk.close()
@@ -243,13 +289,15 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             Literal["newest", "relevance"] | None,
             Field(description="'relevance' (BM25; the default with a query) or 'newest' (the default without)."),
         ] = None,
+        max_tokens: MaxTokens = DEFAULT_TOKENS,
     ) -> Annotated[CallToolResult, ArticleList]:
         """List or search the articles in the corpus (id, title, date, byline, source, word count).
 
         Use it to find article ids for the other tools. With a query, each article has a snippet of the
-        matching words. Pages with `cursor`."""
+        matching words. About 60 tokens an article; pages with `cursor`."""
         return run_tool(
-            lambda: desk_of(ctx).list_articles(query, limit, cursor, date_from, date_to, source, entity, sort),
+            lambda: desk_of(ctx).list_articles(query, limit, cursor, date_from, date_to, source, entity, sort,
+                                               max_tokens),
             render.article_list,
         )
 
@@ -261,7 +309,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             Literal["text", "paragraphs"],
             Field(description="'paragraphs': whole paragraphs with offsets; 'text': one plain text window."),
         ] = "paragraphs",
-        max_chars: Annotated[int, Field(ge=100, le=100_000, description="Size of the window returned.")] = 20_000,
+        max_chars: Annotated[int, Field(ge=100, le=60_000, description="Characters of body in the window (about "
+                                        "4 a token; the default window is about 3,000 tokens).")] = 12_000,
         start_index: Annotated[
             int, Field(ge=0, le=2**31, description="Body offset to start from; use next_start_index to read on.")
         ] = 0,
@@ -297,21 +346,56 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             Field(max_length=MAX_NAME, description="An entity id or name: list the entities that occur in the same articles instead "
                   "(ranked by shared articles among the 500 that name it most)."),
         ] = None,
+        detail: DetailChoice = "full",
+        max_tokens: MaxTokens = DEFAULT_TOKENS,
     ) -> Annotated[CallToolResult, EntityList]:
         """List the people, organisations, places, products... named in one article or the whole corpus.
 
         One canonical entity per real-world thing ("Vladimir Putin" = "Putin" = "Mr Putin"; "Russian" is a
         demonym mention of Russia), with a stable id shared by every article, aliases, mention and article
-        counts, ordered by salience. With include_mentions, each mention's offsets into get_article's body and
-        its sentence. With related_to, the entities co-occurring with that entity (its articles are in
-        its own `articles` field)."""
+        counts, ordered by salience. About 150 tokens an entity (30 with detail='brief'); with
+        include_mentions, its first 5 mentions with offsets into get_article's body and their sentences
+        (list_mentions pages them all). With related_to, the entities co-occurring with that entity. To turn
+        a name into an id, lookup_entity is cheaper."""
         return run_tool(
             lambda: analysed_desk(ctx, article_id).list_entities(
                 article_id, list(types) if types else None, query, min_mentions, limit, cursor,
-                include_mentions, related_to,
+                include_mentions, related_to, detail, max_tokens,
             ),
             render.entity_list,
         )
+
+    @mcp.tool(annotations=READ_ONLY, title="Look up an entity")
+    def lookup_entity(
+        name: Annotated[str, Field(min_length=1, max_length=MAX_NAME,
+                                   description="A name, alias or entity id ('Putin', 'the Pentagon', 'person:...').")],
+        types: Annotated[
+            list[EntityTypeName] | None, Field(max_length=20, description="Keep only these types, e.g. ['PERSON'].")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=20, description="Candidates at most.")] = 5,
+    ) -> Annotated[CallToolResult, EntityLookup]:
+        """Resolve a name to corpus entity ids: exact matches (id, canonical name, alias, case-insensitive)
+        first, then entities whose names hold it. One indexed lookup, about 40 tokens a candidate; pass the
+        id as speaker, claimant, entity or related_to."""
+        return run_tool(lambda: current_desk().lookup_entity(name, list(types) if types else None, limit),
+                        render.entity_lookup)
+
+    @mcp.tool(annotations=READ_ONLY, title="List mentions")
+    def list_mentions(
+        ctx: Context[AppState],
+        entity: Annotated[str, Field(min_length=1, max_length=MAX_NAME, description="An entity id, name or alias.")],
+        article_id: Annotated[
+            str | None, Field(max_length=MAX_NAME, description="Only this article's mentions; omit for the corpus.")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Mentions per page.")] = 20,
+        cursor: Cursor = None,
+        max_tokens: MaxTokens = DEFAULT_TOKENS,
+    ) -> Annotated[CallToolResult, MentionList]:
+        """Every mention of one entity, article by article in text order: the words as written, their kind
+        (name, alias, demonym, role), offsets into get_article's body and the sentence. About 80 tokens a
+        mention; pages with `cursor`."""
+        return run_tool(lambda: analysed_desk(ctx, article_id).list_mentions(entity, article_id, limit, cursor,
+                                                                            max_tokens), render.mention_list)
 
     @mcp.tool(annotations=READ_ONLY, title="Find quotes")
     def find_quotes(
@@ -333,15 +417,19 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         date_from: DateFrom = None,
         date_to: DateTo = None,
         source: Source = None,
+        detail: DetailChoice = "full",
+        max_tokens: MaxTokens = DEFAULT_TOKENS,
     ) -> Annotated[CallToolResult, QuoteList]:
         """Who said what: direct quotes, partial quotes and reported speech, in text order.
 
         Each quote has its words, kind, the speaker resolved to a canonical entity (even when the text
         says "he" or "Russia's top diplomat"; resolution says how, and 'unresolved' is never guessed), the
-        speaker mention and cue as written, and the offsets of every fragment in get_article's body."""
+        speaker mention and cue as written, and the offsets of every fragment in get_article's body.
+        About 250 tokens a quote (60 with detail='brief'); narrow with speaker, query, kinds or dates."""
         return run_tool(
             lambda: analysed_desk(ctx, article_id).find_quotes(
-                article_id, speaker, query, list(kinds) if kinds else None, limit, cursor, date_from, date_to, source),
+                article_id, speaker, query, list(kinds) if kinds else None, limit, cursor, date_from, date_to, source,
+                detail, max_tokens),
             render.quote_list,
         )
 
@@ -371,6 +459,8 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         date_from: DateFrom = None,
         date_to: DateTo = None,
         source: Source = None,
+        detail: DetailChoice = "full",
+        max_tokens: MaxTokens = DEFAULT_TOKENS,
     ) -> Annotated[CallToolResult, ClaimSummary]:
         """What is claimed, by whom, how firmly, and who disputes it; extractive, with evidence.
 
@@ -378,11 +468,12 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         few-line summary. Each claim has its claimant (entity, unnamed group or unresolved, and how it
         was resolved), cue, stance, certainty with the hedging words, type, the claim text and evidence
         sentence with offsets into get_article's body, and links: disputed_by (with the disputing
-        sentence and counter-argument), responds_to, parent claim for nested attributions."""
+        sentence and counter-argument), responds_to, parent claim for nested attributions. About 500
+        tokens a claim (80 with detail='brief'); narrow with claimant, query, min_checkworthiness or dates."""
         return run_tool(
             lambda: analysed_desk(ctx, article_id).summarize_claims(
                 article_id, claimant, query, min_checkworthiness, include_unattributed, limit, cursor,
-                date_from, date_to, source,
+                date_from, date_to, source, detail, max_tokens,
             ),
             render.claim_summary,
         )
@@ -437,8 +528,14 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             "the text where it matters."
         )
 
+    sessions.install(mcp._lowlevel_server)
+
     for tool in mcp._tool_manager.list_tools():  # an argument name the schema lacks is refused (call_tool)
         tool.parameters["additionalProperties"] = False
+        tool.description = inspect.cleandoc(tool.description)
+        without_titles(tool.parameters)
+        if tool.output_schema:
+            without_titles(tool.output_schema)
 
     @mcp.completion()
     async def complete(

@@ -11,6 +11,9 @@ from ..tools.models import (
     CorpusOverview,
     Coverage,
     EntityList,
+    EntityLookup,
+    Mention,
+    MentionList,
     QuoteList,
 )
 
@@ -109,9 +112,33 @@ def entity_list(result: EntityList) -> str:
         aliases = f" (also: {', '.join(e.aliases)})" if e.aliases else ""
         lines.append(f"- {e.name} [{e.type}, id {e.id}]{aliases}: {e.mention_count} mention(s) "
                      f"in {e.article_count} article(s)")
-        for m in e.mentions or []:
-            lines.append(f"    - {m.article_id} @{m.start}-{m.end} {m.text!r} ({m.kind}): {m.sentence.strip()}")
+        lines += [f"    - {mention_line(m)}" for m in e.mentions or []]
+        if e.mentions and len(e.mentions) < e.mention_count:
+            lines.append(f"    - ... {e.mention_count - len(e.mentions)} more: list_mentions(entity={e.id!r})")
     return "\n".join(lines) + more(result.next_cursor) + partial(result.coverage)
+
+
+def mention_line(m: Mention) -> str:
+    return f"{m.article_id} @{m.start}-{m.end} {m.text!r} ({m.kind}): {m.sentence.strip()!r}"
+
+
+def entity_lookup(result: EntityLookup) -> str:
+    if not result.matches:
+        return f"No entity is called {result.query!r} or has it in its names. Try list_entities(query=...)."
+    lines = [f"Entities for {result.query!r}:"]
+    for m in result.matches:
+        e = m.entity
+        lines.append(f"- {e.id}: {e.name} [{e.type}] ({m.matched} {m.name!r}; {e.mention_count} mention(s) in "
+                     f"{e.article_count} article(s))")
+    return "\n".join(lines)
+
+
+def mention_list(result: MentionList) -> str:
+    if not result.mentions:
+        return f"No mentions of {result.name} match." + more(result.next_cursor)
+    lines = [f"{result.total} mention(s) of {result.name} ({result.entity_id}):"]
+    lines += [f"- {mention_line(m)}" for m in result.mentions]
+    return "\n".join(lines) + more(result.next_cursor)
 
 
 _EXPLAINED = ("pronoun", "role", "transcript")
@@ -125,11 +152,11 @@ def quote_list(result: QuoteList) -> str:
         who = q.speaker.name or "unresolved speaker"
         said = f" via {q.speaker.mention.text!r}" if q.speaker.mention else ""
         cue = f", cue {q.cue.text!r}" if q.cue else ""
-        where = ", ".join(f"@{f.start}-{f.end}" for f in q.fragments)
+        where = ", ".join(f"@{f.start}-{f.end}" for f in q.fragments or [])
         # how an indirect resolution was reached, so a reader can check it
         why = f" ({q.speaker.evidence})" if q.speaker.evidence and q.speaker.resolution in _EXPLAINED else ""
-        lines.append(f"- {who}{said} [{q.kind}, {q.speaker.resolution}{why}{cue}; {q.article_id} "
-                     f"¶{q.paragraph_index} {where}]: \u201c{q.text}\u201d")
+        lines.append(f"- [{q.id}] {who}{said} [{q.kind}, {q.speaker.resolution}{why}{cue}; "
+                     f"¶{q.paragraph_index}{' ' + where if where else ''}]: \u201c{q.text}\u201d")
     return "\n".join(lines) + more(result.next_cursor) + partial(result.coverage)
 
 
@@ -147,7 +174,8 @@ def claim_summary(result: ClaimSummary) -> str:
             cue = f" {claim.cue.text!r}" if claim.cue else ""
             flags = [claim.stance, claim.certainty, claim.type, f"check-worthiness {claim.checkworthiness:.2f}"]
             if claim.disputed:
-                flags.append("disputed by " + ", ".join(d.by.name for d in claim.disputed_by))
+                flags.append("disputed by " + ", ".join(d.by.name for d in claim.disputed_by)
+                             if claim.disputed_by else "disputed")
             lines.append(f"- [{claim.id}{cue}; {'; '.join(flags)}; @{claim.start}-{claim.end}] {claim.text}")
     if result.disputes:
         lines += ["", "Disputes:"]

@@ -82,7 +82,7 @@ class Live:
 
 
 async def known(client: Client) -> dict[str, Any]:
-    article = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000})
+    article = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 60_000})
     listing = await client.call_tool("list_articles", {"limit": 100})
     return {"get_article": article.structured_content, "list_articles": listing.structured_content}
 

@@ -29,7 +29,7 @@ def test_the_inspector_lists_the_tools_and_reads_the_seed_article(tmp_path: Path
     listed = inspector(index, "--method", "tools/list")
     assert listed.returncode == 0, listed.stderr[-2000:]
     names = {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
-    assert names == {"list_articles", "get_article", "list_entities", "find_quotes", "summarize_claims"}
+    assert names == {"list_articles", "get_article", "list_entities", "lookup_entity", "list_mentions", "find_quotes", "summarize_claims"}
 
     called = inspector(index, "--method", "tools/call", "--tool-name", "get_article",
                        "--tool-arg", f"article_id={SEED_ID}")

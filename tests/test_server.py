@@ -16,7 +16,8 @@ from newsdesk.tools.settings import Settings
 from .conftest import SEED_ID
 
 pytestmark = pytest.mark.anyio
-ALL_TOOLS = {"list_articles", "get_article", "list_entities", "find_quotes", "summarize_claims"}
+ALL_TOOLS = {"list_articles", "get_article", "list_entities", "lookup_entity", "list_mentions", "find_quotes",
+             "summarize_claims"}
 
 
 def norm(text: str) -> str:
@@ -63,7 +64,7 @@ async def test_list_articles_finds_the_seed_by_query_and_not_by_an_absent_word(s
 
 async def test_get_article_returns_the_gold_clean_article(seed_settings: Settings, gold: dict):
     async with Client(build_server(seed_settings)) as client:
-        result = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 100_000})
+        result = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 60_000})
     assert not result.is_error
     check_seed_article_against_gold(result.structured_content, gold)
     assert "Vladimir Putin" in result.content[0].text
@@ -71,7 +72,7 @@ async def test_get_article_returns_the_gold_clean_article(seed_settings: Setting
 
 async def test_get_article_pages_a_long_body_with_offsets_that_match_the_text(seed_settings: Settings):
     async with Client(build_server(seed_settings)) as client:
-        full = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000})
+        full = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 60_000})
         body = full.structured_content["text"]
         pieces, start = [], 0
         while start is not None:
@@ -133,7 +134,7 @@ async def test_a_real_server_process_answers_over_each_transport(transport: str,
     async with connect(settings, transport) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         listing = await client.call_tool("list_articles", {})
-        article = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 100_000})
+        article = await client.call_tool("get_article", {"article_id": SEED_ID, "max_chars": 60_000})
         missing = await client.call_tool("get_article", {"article_id": "missing"})
     assert names == ALL_TOOLS
     assert listing.structured_content["total"] == 1
@@ -155,7 +156,7 @@ async def test_list_entities_gives_one_canonical_entity_per_person_with_mentions
         people = await client.call_tool(
             "list_entities", {"article_id": SEED_ID, "types": ["PERSON"], "include_mentions": True, "limit": 50}
         )
-        body = (await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000}))
+        body = (await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 60_000}))
         corpus = await client.call_tool("list_entities", {"query": "putin"})
         related = await client.call_tool("list_entities", {"related_to": "Putin", "types": ["GPE"]})
         bad_type = await client.call_tool("list_entities", {"types": ["ANIMAL"]})
@@ -211,10 +212,10 @@ def test_background_analysis_reports_progress_to_a_waiting_caller(seed_settings:
 
 async def test_summarize_claims_ranks_claims_and_links_disputes(seed_settings: Settings):
     async with Client(build_server(seed_settings)) as client:
-        result = await client.call_tool("summarize_claims", {"article_id": SEED_ID, "limit": 40})
+        result = await client.call_tool("summarize_claims", {"article_id": SEED_ID, "limit": 40, "max_tokens": 20_000})
         by_lavrov = await client.call_tool("summarize_claims", {"claimant": "Lavrov", "limit": 40})
         bad = await client.call_tool("summarize_claims", {"min_checkworthiness": 2})
-        body = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 100_000})
+        body = await client.call_tool("get_article", {"article_id": SEED_ID, "format": "text", "max_chars": 60_000})
     text = body.structured_content["text"]
     summary = result.structured_content
     claims = [c for g in summary["groups"] for c in g["claims"]]

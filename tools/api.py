@@ -12,6 +12,7 @@ from . import claims as claim_queries
 from .errors import AnalysisFailed, ArticleNotFound, BadArgument, shown
 from .ingest import Progress, analyse_missing, sync
 from .models import (
+    MENTIONS_SHOWN,
     Article,
     ArticleHit,
     ArticleList,
@@ -20,15 +21,27 @@ from .models import (
     ClaimSummary,
     CorpusOverview,
     Coverage,
+    Detail,
     Entity,
     EntityList,
+    EntityLookup,
+    EntityMatch,
     EntityType,
     FailedAnalysis,
     IndexReport,
+    MentionList,
     QuoteKind,
     QuoteList,
 )
-from .paging import blank_to_none, check_limit, decode_offset, encode_offset
+from .paging import (
+    DEFAULT_TOKENS,
+    blank_to_none,
+    check_limit,
+    check_tokens,
+    decode_offset,
+    encode_offset,
+    fit,
+)
 from .settings import Settings
 from .store import Store, Within
 
@@ -37,6 +50,7 @@ ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
 SORTS = ("newest", "relevance")
 SUGGEST_CHARS = 200  # longer unknown names and ids get no "did you mean" (its cost grows with the length)
+DETAILS = ("brief", "full")
 
 
 class Desk:
@@ -133,45 +147,71 @@ class Desk:
         cursor: str | None = None,
         include_mentions: bool = False,
         related_to: str | None = None,
+        detail: Detail = "full",
+        max_tokens: int = DEFAULT_TOKENS,
     ) -> EntityList:
         check_limit(limit)
+        check_page(detail, max_tokens)
         article_id, query, related_to = blank_to_none(article_id), blank_to_none(query), blank_to_none(related_to)
         wanted_types = check_types(types)
         anchor = self.find_entity(related_to, argument="related_to") if related_to else None
         if article_id is None:
             page = self.store.corpus_entities(wanted_types, query, min_mentions,
                                               anchor.id if anchor else None, limit, cursor)
-            entities = page.items
+            entities, after, next_cursor, total = page.items, page.after, page.next_cursor, page.total
             if include_mentions:
-                entities = [self._with_mentions(e) for e in entities]
-            return EntityList(entities=entities, total=page.total, next_cursor=page.next_cursor,
-                              related_to=anchor.id if anchor else None, coverage=self.coverage())
-        article = self.ensure_analysed(article_id)
-        view = [article_view(corpus, local) for local, corpus in
-                self.store.article_entities(article.id, include_mentions)]
-        if anchor:
-            shared = {e.id for e in self.store.corpus_entities(related_to=anchor.id, limit=100_000).items}
-            view = [e for e in view if e.id in shared]
-        if wanted_types:
-            view = [e for e in view if e.type in wanted_types]
-        if query:
-            needle = query.casefold().strip()
-            view = [e for e in view if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)]
-        view = [e for e in view if e.mention_count >= min_mentions]
-        start = decode_offset(cursor, len(view))
-        end = min(len(view), start + limit)
-        return EntityList(entities=view[start:end], total=len(view),
-                          next_cursor=encode_offset(end) if end < len(view) else None,
-                          related_to=anchor.id if anchor else None)
+                entities = [e.model_copy(update={"mentions": self.store.mentions_of(e.id, limit=MENTIONS_SHOWN).items})
+                            for e in entities]
+        else:
+            article = self.ensure_analysed(article_id)
+            view = [article_view(corpus, local) for local, corpus in
+                    self.store.article_entities(article.id, include_mentions)]
+            if anchor:
+                shared = {e.id for e in self.store.corpus_entities(related_to=anchor.id, limit=100_000).items}
+                view = [e for e in view if e.id in shared]
+            if wanted_types:
+                view = [e for e in view if e.type in wanted_types]
+            if query:
+                needle = query.casefold().strip()
+                view = [e for e in view
+                        if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases or [])]
+            view = [e for e in view if e.mention_count >= min_mentions]
+            start = decode_offset(cursor, len(view))
+            end = min(len(view), start + limit)
+            entities, total = view[start:end], len(view)
+            after = [encode_offset(start + n + 1) for n in range(len(entities))]
+            next_cursor = encode_offset(end) if end < len(view) else None
+        if detail == "brief":
+            entities = [e.brief() for e in entities]
+        entities, next_cursor = fit(entities, after, next_cursor, max_tokens)
+        return EntityList(entities=entities, total=total, next_cursor=next_cursor,
+                          related_to=anchor.id if anchor else None,
+                          coverage=self.coverage() if article_id is None else None)
 
-    def _with_mentions(self, entity: Entity) -> Entity:
-        """A corpus entity with its mentions in the articles it is named most in (at most 10)."""
-        mentions = []
-        for count in entity.articles:
-            for local, corpus in self.store.article_entities(count.article_id, include_mentions=True):
-                if corpus.id == entity.id:
-                    mentions += local.mentions or []
-        return entity.model_copy(update={"mentions": mentions})
+    def lookup_entity(self, name: str, types: list[str] | None = None, limit: int = 5) -> EntityLookup:
+        """The entities a name can mean, exact matches (id, canonical name, alias) first, then names
+        holding it; each in brief. Cheap: one indexed lookup."""
+        check_limit(limit, 20)
+        wanted = blank_to_none(name)
+        if wanted is None:
+            raise BadArgument("name", "give a name, an alias or an entity id")
+        found = self.store.entity_matches(wanted, check_types(types), limit)
+        return EntityLookup(query=wanted, matches=[EntityMatch(entity=e.brief(), matched=how, name=hit)
+                                                   for e, how, hit in found])
+
+    def list_mentions(self, entity: str, article_id: str | None = None, limit: int = 20, cursor: str | None = None,
+                      max_tokens: int = DEFAULT_TOKENS) -> MentionList:
+        """Every mention of one entity (in one article or the corpus), article by article in text order."""
+        check_limit(limit)
+        check_page("full", max_tokens)
+        found = self.find_entity(entity)
+        article_id = blank_to_none(article_id)
+        if article_id:
+            article_id = self.ensure_analysed(article_id).id
+        page = self.store.mentions_of(found.id, article_id, limit, cursor)
+        mentions, next_cursor = fit(page.items, page.after, page.next_cursor, max_tokens)
+        return MentionList(entity_id=found.id, name=found.name, mentions=mentions, total=page.total,
+                           next_cursor=next_cursor)
 
     def find_entity(self, name_or_id: str, argument: str = "entity") -> Entity:
         """An entity by id, canonical name or alias (case-insensitive); the most salient wins a tie."""
@@ -197,8 +237,11 @@ class Desk:
         date_from: str | None = None,
         date_to: str | None = None,
         source: str | None = None,
+        detail: Detail = "full",
+        max_tokens: int = DEFAULT_TOKENS,
     ) -> QuoteList:
         check_limit(limit)
+        check_page(detail, max_tokens)
         article_id, speaker, query = blank_to_none(article_id), blank_to_none(speaker), blank_to_none(query)
         wanted_kinds = set(kinds or [])
         if wanted_kinds - set(QUOTE_KINDS):
@@ -208,7 +251,9 @@ class Desk:
         speaker_id = self.find_entity(speaker, argument="speaker").id if speaker else None
         page = self.store.quotes(article_id, speaker_id, query, wanted_kinds, limit, cursor,
                                  within(date_from, date_to, source))
-        return QuoteList(quotes=page.items, total=page.total, next_cursor=page.next_cursor,
+        quotes = [q.brief() for q in page.items] if detail == "brief" else page.items
+        quotes, next_cursor = fit(quotes, page.after, page.next_cursor, max_tokens)
+        return QuoteList(quotes=quotes, total=page.total, next_cursor=next_cursor,
                          coverage=None if article_id else self.coverage())
 
     # -- articles -------------------------------------------------------------------------------
@@ -241,8 +286,10 @@ class Desk:
         source: str | None = None,
         entity: str | None = None,
         sort: str | None = None,
+        max_tokens: int = DEFAULT_TOKENS,
     ) -> ArticleList:
         check_limit(limit)
+        check_page("full", max_tokens)
         query, entity = blank_to_none(query), blank_to_none(entity)
         limits = within(date_from, date_to, source)
         date_from, date_to, source = limits.date_from, limits.date_to, limits.source
@@ -252,13 +299,14 @@ class Desk:
         entity_id = self.find_entity(entity, argument="entity").id if entity else None
         page = self.store.list_articles(query, date_from, date_to, source, entity_id, sort, limit, cursor)
         metas = [ArticleHit(**m.model_dump(), snippet=snip) for m, snip in page.items]
-        return ArticleList(articles=metas, total=page.total, next_cursor=page.next_cursor)
+        metas, next_cursor = fit(metas, page.after, page.next_cursor, max_tokens)
+        return ArticleList(articles=metas, total=page.total, next_cursor=next_cursor)
 
     def get_article(
         self,
         article_id: str,
         format: Literal["text", "paragraphs"] = "paragraphs",
-        max_chars: int = 20_000,
+        max_chars: int = 12_000,
         start_index: int = 0,
     ) -> ArticleText:
         if format not in ("text", "paragraphs"):
@@ -308,9 +356,12 @@ class Desk:
         date_from: str | None = None,
         date_to: str | None = None,
         source: str | None = None,
+        detail: Detail = "full",
+        max_tokens: int = DEFAULT_TOKENS,
     ) -> ClaimSummary:
         article_id, claimant, query = blank_to_none(article_id), blank_to_none(claimant), blank_to_none(query)
         check_limit(limit, claim_queries.MAX_LIMIT)
+        check_page(detail, max_tokens)
         if not 0.0 <= min_checkworthiness <= 1.0:
             raise BadArgument("min_checkworthiness", f"must be between 0 and 1, got {min_checkworthiness}")
         claimant_ids: list[str] = []
@@ -328,12 +379,13 @@ class Desk:
             return claim_queries.summarize_claims(
                 {article.id: claims}, article_id=article.id, claimant=claimant_text, claimant_ids=claimant_ids,
                 query=query, min_checkworthiness=min_checkworthiness, include_unattributed=include_unattributed,
-                limit=limit, cursor=cursor,
+                limit=limit, cursor=cursor, brief=detail == "brief", max_tokens=max_tokens,
             )
-        claims, total, next_cursor, stats, totals = self.store.claims(
+        page, stats, totals = self.store.claims(
             claimant_ids[0] if claimant_ids else None, claimant_text, query, min_checkworthiness,
             include_unattributed, limit, cursor, within(date_from, date_to, source))
-        return claim_queries.corpus_summary(claims, total, next_cursor, stats, totals, self.coverage())
+        return claim_queries.corpus_summary(page.items, page.after, page.total, page.next_cursor, stats, totals,
+                                            self.coverage(), detail == "brief", max_tokens)
 
     def overview(self) -> CorpusOverview:
         return CorpusOverview(
@@ -349,6 +401,12 @@ class Desk:
 def within(date_from: str | None, date_to: str | None, source: str | None) -> Within:
     """The article filters every corpus-wide list takes, checked."""
     return Within(check_date("date_from", date_from), check_date("date_to", date_to), blank_to_none(source))
+
+
+def check_page(detail: str, max_tokens: int) -> None:
+    if detail not in DETAILS:
+        raise BadArgument("detail", f"must be one of {', '.join(DETAILS)}")
+    check_tokens(max_tokens)
 
 
 def check_date(name: str, value: str | None) -> str | None:
@@ -373,8 +431,9 @@ def check_types(types: list[str] | None) -> set[str]:
 def article_view(corpus_entity: Entity, local: Entity) -> Entity:
     """The corpus entity as seen in one article: that article's mentions, counts and salience."""
     return corpus_entity.model_copy(
-        update={"mentions": local.mentions, "mention_count": local.mention_count, "salience": local.salience,
-                "aliases": sorted(set(corpus_entity.aliases) | set(local.aliases))}
+        update={"mentions": local.mentions[:MENTIONS_SHOWN] if local.mentions is not None else None,
+                "mention_count": local.mention_count, "salience": local.salience,
+                "aliases": sorted(set(corpus_entity.aliases or []) | set(local.aliases or []))}
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .errors import BadArgument
 from .models import (
@@ -31,7 +31,7 @@ from .models import (
     Coverage,
     DisputeLink,
 )
-from .paging import check_limit, decode_offset, encode_offset
+from .paging import DEFAULT_TOKENS, check_limit, decode_offset, encode_offset, fit, item_tokens
 
 SUMMARY_LINES = 5
 LEAD_PARAGRAPHS = 3  # the lead of a news story: its first paragraphs carry what it is about
@@ -49,6 +49,31 @@ _STOP = frozenset(
 )
 SUMMARY_CLAIM_CHARS = 220  # a longer claim is cut at a word boundary and ends with "..."
 MAX_LIMIT = 40  # a claim with its evidence weighs ~400 tokens; a page stays well under the client's cap
+GROUP_TOKENS = 40  # a claimant group's head: the claimant, its total and best score
+SUMMARY_OVERHEAD_TOKENS = 600  # the summary lines (SUMMARY_LINES of SUMMARY_CLAIM_CHARS) and the counts
+
+
+def claim_tokens(brief: bool) -> Callable[[Claim], int]:
+    """A claim's size on a page: itself (brief or full), the dispute links it brings and the head of the
+    claimant group it may open."""
+    def size(claim: Claim) -> int:
+        shown = claim.brief() if brief else claim
+        return item_tokens(shown) + sum(item_tokens(d) for d in dispute_links([claim])) + GROUP_TOKENS
+    return size
+
+
+def _page(groups: list[tuple[str, list[Claim]]], totals: Mapping[str, int] | None, brief: bool) -> list[ClaimantGroup]:
+    """The page's groups; in brief, the claimant is said once, by the group."""
+    out = []
+    for key, members in groups:
+        claimant = members[0].claimant
+        if brief:
+            claimant = claimant.model_copy(update={"mention": None, "evidence": None})
+            members = [c.brief().model_copy(update={"claimant": None}) for c in members]
+        out.append(ClaimantGroup(claimant=claimant,
+                                 total=totals.get(key, len(members)) if totals is not None else len(members),
+                                 top_checkworthiness=members[0].checkworthiness, claims=members))
+    return out
 
 
 def claimant_key(claim: Claim) -> str:
@@ -265,11 +290,14 @@ def summarize_claims(
     include_unattributed: bool = False,
     limit: int = 20,
     cursor: str | None = None,
+    brief: bool = False,
+    max_tokens: int = DEFAULT_TOKENS,
 ) -> ClaimSummary:
     """Claims of one article (or of all given articles), filtered, grouped by claimant and ranked.
 
     `claims_by_article` maps article id -> that article's claims (claimant ids already corpus ids, see
-    `relink_claims`). `article_id` only labels the answer; pass just that article's claims.
+    `relink_claims`). `article_id` only labels the answer; pass just that article's claims. The page holds
+    at most `limit` claims and stops before `max_tokens`; with `brief`, each claim in its short form.
     """
     check_limit(limit, MAX_LIMIT)
     if not 0.0 <= min_checkworthiness <= 1.0:
@@ -287,36 +315,33 @@ def summarize_claims(
     by_id = {c.id: c for c in everything}
     ordered = [c for _, members in groups for c in members]
     offset = decode_offset(cursor, len(ordered))
-    page_ids = {c.id for c in ordered[offset : offset + limit]}
-    page_groups = []
-    for _, members in groups:
-        on_page = [c for c in members if c.id in page_ids]
-        if on_page:
-            page_groups.append(
-                ClaimantGroup(
-                    claimant=members[0].claimant,
-                    total=len(members),
-                    top_checkworthiness=members[0].checkworthiness,
-                    claims=on_page,
-                )
-            )
-    end = min(len(ordered), offset + limit)
+    window = ordered[offset : offset + limit]
+    end = offset + len(window)
+    page, next_cursor = fit(window, [encode_offset(offset + n + 1) for n in range(len(window))],
+                            encode_offset(end) if end < len(ordered) else None, max_tokens,
+                            claim_tokens(brief), SUMMARY_OVERHEAD_TOKENS)
+    page_ids = {c.id for c in page}
+    on_page = [(key, [c for c in members if c.id in page_ids]) for key, members in groups]
+    sizes = {key: len(members) for key, members in groups}
     return ClaimSummary(
         article_id=article_id,
         summary=summary_lines(chosen, by_id),
-        groups=page_groups,
-        disputes=dispute_links(c for g in page_groups for c in g.claims),
+        groups=_page([(k, m) for k, m in on_page if m], sizes, brief),
+        disputes=dispute_links(page),
         counts=count_claims(chosen),
         total=len(ordered),
-        next_cursor=encode_offset(end) if end < len(ordered) else None,
+        next_cursor=next_cursor,
     )
 
 
-def corpus_summary(claims: list[Claim], total: int, next_cursor: str | None, stats: list,
-                   totals: Mapping[str, int], coverage: Coverage) -> ClaimSummary:
+def corpus_summary(claims: list[Claim], after: list[str], total: int, next_cursor: str | None, stats: list,
+                   totals: Mapping[str, int], coverage: Coverage, brief: bool = False,
+                   max_tokens: int = DEFAULT_TOKENS) -> ClaimSummary:
     """Across the corpus the page is the most check-worthy claims, grouped by claimant on the page; the
     counts come from the store (`stats`: one breakdown of at most COUNTED_CLAIMS matching claims;
-    `totals`: each claimant's matching claims by `claimant_key`, empty when one claimant was asked for)."""
+    `totals`: each claimant's matching claims by `claimant_key`, empty when one claimant was asked for).
+    `after[i]` is the cursor after claim i: the page stops before `max_tokens`."""
+    claims, next_cursor = fit(claims, after, next_cursor, max_tokens, claim_tokens(brief), SUMMARY_OVERHEAD_TOKENS)
     groups = group_claims(claims)
     row = stats[0] if stats else {}
     counted = row.get("counted", 0)
@@ -327,13 +352,11 @@ def corpus_summary(claims: list[Claim], total: int, next_cursor: str | None, sta
         conditional=row.get("conditional", 0), by_type=row.get("by_type", {}), by_stance=row.get("by_stance", {}),
         articles=row.get("articles", 0),
     )
+    sizes = dict(totals) if totals else {key: total for key, _ in groups}
     return ClaimSummary(
         article_id=None,
         summary=summary_lines(claims, {c.id: c for c in claims}),
-        groups=[ClaimantGroup(claimant=members[0].claimant,
-                              total=totals.get(key, len(members)) if totals else total,
-                              top_checkworthiness=members[0].checkworthiness, claims=members)
-                for key, members in groups],
+        groups=_page(groups, sizes, brief),
         disputes=dispute_links(claims),
         counts=counts,
         total=total,

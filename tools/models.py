@@ -139,16 +139,38 @@ class ArticleCount(BaseModel):
     mentions: int
 
 
+Detail = Literal["brief", "full"]
+ARTICLES_SHOWN = 5  # an entity lists the articles naming it most; list_articles(entity=id) pages them all
+MENTIONS_SHOWN = 5  # with include_mentions, an entity's first mentions; list_mentions pages them all
+BRIEF_CHARS = 160  # a brief item's text is cut at a word boundary past this
+
+
+def shorten(text: str, limit: int = BRIEF_CHARS) -> str:
+    """Text cut at a word boundary, with "..." when it was longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return (cut or text[:limit]) + "..."
+
+
 class Entity(BaseModel):
     id: str = Field(description="Stable entity id, the same in every article.")
     name: str = Field(description="Canonical name.")
     type: EntityType
-    aliases: list[str] = Field(description="Other surface forms seen (surname, Mr X, variants, demonyms).")
+    aliases: list[str] | None = Field(None, description="Other surface forms seen (surname, Mr X, variants, "
+                                      "demonyms); left out with detail=brief.")
     mention_count: int
     article_count: int
-    articles: list[ArticleCount] = Field(description="Per-article mention counts, most first.")
+    articles: list[ArticleCount] | None = Field(
+        None, description=f"Per-article mention counts, most first: the {ARTICLES_SHOWN} articles naming it most "
+        "(list_articles with entity=id pages them all); left out with detail=brief.")
     salience: float = Field(description="Ranking score: mentions, early and headline mentions.")
-    mentions: list[Mention] | None = Field(None, description="Present when include_mentions=true.")
+    mentions: list[Mention] | None = Field(
+        None, description=f"With include_mentions=true: its first {MENTIONS_SHOWN} mentions (list_mentions pages "
+        "them all).")
+
+    def brief(self) -> Entity:
+        return self.model_copy(update={"aliases": None, "articles": None, "mentions": None})
 
 
 class EntityList(BaseModel):
@@ -157,6 +179,28 @@ class EntityList(BaseModel):
     next_cursor: str | None = None
     related_to: str | None = Field(None, description="The entity whose co-occurring entities these are.")
     coverage: Coverage | None = Field(None, description="Corpus-wide: how many articles the answer covers.")
+
+
+class EntityMatch(BaseModel):
+    entity: Entity = Field(description="The entity (brief: id, name, type, counts).")
+    matched: Literal["id", "name", "alias", "part"] = Field(
+        description="id, canonical name or alias equal to the query (case-insensitive), or part of a name.")
+    name: str = Field(description="The name or alias that matched.")
+
+
+class EntityLookup(BaseModel):
+    """lookup_entity's answer: the entities a name can mean, the exact matches first."""
+
+    query: str
+    matches: list[EntityMatch]
+
+
+class MentionList(BaseModel):
+    entity_id: str
+    name: str
+    mentions: list[Mention]
+    total: int = Field(description="The entity's mentions (in the article asked, or the corpus) over all pages.")
+    next_cursor: str | None = None
 
 
 # -- quotes (find_quotes) -------------------------------------------------------------------------
@@ -179,19 +223,28 @@ class Quote(BaseModel):
     id: str
     article_id: str
     kind: QuoteKind
-    text: str = Field(description="The quoted (or reported) words; fragments joined by ' ... '.")
-    fragments: list[Span] = Field(description="Every piece of the quotation with its offsets.")
+    text: str = Field(description="The quoted (or reported) words; fragments joined by ' ... ' (with "
+                      "detail=brief, cut after about 160 characters).")
+    fragments: list[Span] | None = Field(None, description="Every piece of the quotation with its offsets; left "
+                                         "out with detail=brief.")
     speaker: Speaker
     cue: Span | None = Field(None, description="The speech verb or phrase (said, added, according to).")
     paragraph_index: int
-    sentence: str = Field(description="The sentence (or sentences) holding the quote and cue.")
+    sentence: str | None = Field(None, description="The sentence (or sentences) holding the quote and cue.")
     # -- added by the quote extractor (quotes-1) --
-    quoted: list[Span] = Field(
+    quoted: list[Span] | None = Field(
         default_factory=list,
         description="The words inside quotation marks. For a direct quote the same as fragments; for a "
         "partial quote the marked pieces of the reported clause that fragments hold; empty for indirect "
         "speech and for an interview transcript's turns (PENCE: ...), which are verbatim without marks.",
     )
+
+
+    def brief(self) -> Quote:
+        """id, kind, the words cut short, the speaker's entity and resolution, where it stands."""
+        speaker = self.speaker.model_copy(update={"mention": None, "evidence": None})
+        return self.model_copy(update={"text": shorten(self.text), "fragments": None, "cue": None,
+                                       "sentence": None, "quoted": None, "speaker": speaker})
 
 
 class QuoteList(BaseModel):
@@ -255,34 +308,44 @@ class Claim(BaseModel):
     id: str = Field(description="Stable within the article: article id + position of the claim.")
     article_id: str
     attributed: bool = Field(description="False for the article's own factual assertions.")
-    claimant: Claimant
+    claimant: Claimant | None = Field(None, description="Who makes the claim; with detail=brief, left out "
+                                      "(it is the group's claimant).")
     cue: Span | None = Field(None, description="The reporting words (claimed, said, warned, according to).")
     stance: ClaimStance = Field(description="What the claimant does with the content, from the cue.")
     certainty: ClaimCertainty = Field(description="unhedged | hedged (could, may, reportedly, I think...) | "
                                       "conditional (if, unless).")
-    certainty_cues: list[Span] = Field(default_factory=list, description="The words that decided the "
+    certainty_cues: list[Span] | None = Field(default_factory=list, description="The words that decided the "
                                        "certainty; empty when unhedged.")
     form: ClaimForm = Field(description="direct or partial quotation, indirect (reported) speech, or "
                             "unattributed.")
     text: str = Field(description="The claim's content as written; fragments joined by ' ... '.")
     start: int = Field(description="Offset of the content's first character in the body.")
     end: int = Field(description="Offset just past the content's last character.")
-    fragments: list[Span] = Field(description="Every piece of the content with its offsets.")
-    evidence: Span = Field(description="The sentence (or sentences) holding claimant, cue and content.")
+    fragments: list[Span] | None = Field(None, description="Every piece of the content with its offsets.")
+    evidence: Span | None = Field(None, description="The sentence (or sentences) holding claimant, cue and "
+                                  "content.")
     paragraph_index: int
     type: ClaimType = Field(description="quantity | causal | prediction | demand | comparison | opinion | "
                             "event | statement.")
     type_cue: str | None = Field(None, description="The words that decided the type.")
     checkworthiness: float = Field(description="0..1: how much the claim is worth checking.")
-    checkworthiness_reasons: list[str] = Field(default_factory=list, description="The rules that fired.")
+    checkworthiness_reasons: list[str] | None = Field(default_factory=list, description="The rules that fired.")
     disputed: bool = False
-    disputed_by: list[Dispute] = Field(default_factory=list)
-    disputes: list[str] = Field(default_factory=list, description="Ids of the claims this claim disputes.")
-    responds_to: list[str] = Field(default_factory=list, description="Ids of the claims this claim answers "
+    disputed_by: list[Dispute] | None = Field(default_factory=list)
+    disputes: list[str] | None = Field(default_factory=list, description="Ids of the claims this claim disputes.")
+    responds_to: list[str] | None = Field(default_factory=list, description="Ids of the claims this claim answers "
                                    "(counter-arguments, replies).")
     parent_id: str | None = Field(None, description="The claim whose content holds this one (nested "
                                   "attribution: 'X said that Y claimed ...').")
     quote_id: str | None = Field(None, description="The find_quotes quote with the same words, if any.")
+
+    def brief(self) -> Claim:
+        """Who, how, the words cut short, the scores and flags; no spans, reasons or dispute details."""
+        claimant = self.claimant.model_copy(update={"mention": None, "evidence": None})
+        return self.model_copy(update={
+            "text": shorten(self.text), "claimant": claimant, "cue": None, "certainty_cues": None,
+            "fragments": None, "evidence": None, "type_cue": None, "checkworthiness_reasons": None,
+            "disputed_by": None, "disputes": None, "responds_to": None})
 
 
 class ClaimantGroup(BaseModel):

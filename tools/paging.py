@@ -81,3 +81,38 @@ def decode_offset(cursor: str | None, total: int | None = None) -> int:
 def blank_to_none(value: str | None) -> str | None:
     """An empty or blank optional filter means no filter."""
     return value.strip() or None if value is not None else None
+
+
+# -- answer budgets ---------------------------------------------------------------------------------
+# A page is sized for a model's context: besides `limit`, it stops before its items would pass
+# `max_tokens` (estimated as TOKEN_CHARS characters of JSON per token), and next_cursor continues from the
+# last item it holds. An item is never cut; the first item is always given.
+
+TOKEN_CHARS = 3.5  # JSON and English text run 3-4 characters per token in current tokenizers
+DEFAULT_TOKENS = 4_000
+MAX_TOKENS = 20_000
+PAGE_OVERHEAD_TOKENS = 300  # counts, summary lines and cursors around the items
+
+
+def check_tokens(max_tokens: int) -> None:
+    if not 500 <= max_tokens <= MAX_TOKENS:
+        raise BadArgument("max_tokens", f"must be between 500 and {MAX_TOKENS}, got {max_tokens}")
+
+
+def item_tokens(item: Any) -> int:
+    """An item's estimated size in tokens as structured content (pydantic model or plain JSON)."""
+    plain = item.model_dump(mode="json", exclude_none=True) if hasattr(item, "model_dump") else item
+    text = json.dumps(plain, ensure_ascii=False)  # with the spaces a client's JSON has
+    return int(len(text) / TOKEN_CHARS) + 1
+
+
+def fit(items: list[Any], after: list[str], next_cursor: str | None, max_tokens: int,
+        size: Any = item_tokens, overhead: int = PAGE_OVERHEAD_TOKENS) -> tuple[list[Any], str | None]:
+    """The items that fit in max_tokens and the cursor of the page after them. `after[i]` is the cursor
+    that continues after item i (store.Page.after)."""
+    used = overhead
+    for n, item in enumerate(items):
+        used += size(item)
+        if n and used > max_tokens:
+            return items[:n], after[n - 1]
+    return items, next_cursor

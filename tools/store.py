@@ -37,12 +37,13 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import BadArgument, IndexDamaged, IndexOutdated
 from .models import (
+    ARTICLES_SHOWN,
     Article,
     ArticleAnalysis,
     ArticleCount,
@@ -207,6 +208,7 @@ class Page:
     items: list[Any]
     total: int
     next_cursor: str | None
+    after: list[str] = field(default_factory=list)  # after[i]: the cursor of the page that follows item i
 
 
 class Store:
@@ -567,16 +569,17 @@ class Store:
                                        "ORDER BY f.rank, a.rowid LIMIT ? OFFSET ?", [*params, limit + 1, offset])
                 items, more = rows[:limit], len(rows) > limit
                 next_cursor = encode_offset(offset + limit) if more else None
+                after = [encode_offset(offset + n + 1) for n in range(len(items))]
             else:
-                after = decode_keyset(cursor, 2)  # (date or None, rowid); undated articles come last
+                start = decode_keyset(cursor, 2)  # (date or None, rowid); undated articles come last
                 keyset = ""
                 kparams: list[Any] = []
-                if after and after[0] is not None:
+                if start and start[0] is not None:
                     keyset = "(a.date < ? OR (a.date = ? AND a.rowid < ?) OR a.date IS NULL)"
-                    kparams = [after[0], after[0], after[1]]
-                elif after:
+                    kparams = [start[0], start[0], start[1]]
+                elif start:
                     keyset = "(a.date IS NULL AND a.rowid < ?)"
-                    kparams = [after[1]]
+                    kparams = [start[1]]
                 if keyset:
                     keyset = (" AND " if clause else " WHERE ") + keyset
                 rows = self._fetch(
@@ -585,8 +588,8 @@ class Store:
                     [*params, *kparams, limit + 1],
                 )
                 items, more = rows[:limit], len(rows) > limit
-                last = items[-1] if items else None
-                next_cursor = encode_cursor([last["date"], last["rowid"]]) if more and last else None
+                after = [encode_cursor([r["date"], r["rowid"]]) for r in items]
+                next_cursor = after[-1] if more and after else None
             snippets: dict[int, str] = {}
             if query and items:  # snippets for the page only
                 rowids = [r["rowid"] for r in items]
@@ -598,7 +601,7 @@ class Store:
                 for r in self._fetch(f"SELECT rowid, body FROM articles WHERE rowid IN ({','.join('?' * len(items))}) "
                                      f"AND length(body) > {SNIPPET_BODY_CHARS}", rowids):
                     snippets[r[0]] = plain_snippet(r[1], match)
-        return Page([(_meta(r), snippets.get(r["rowid"])) for r in items], total, next_cursor)
+        return Page([(_meta(r), snippets.get(r["rowid"])) for r in items], total, next_cursor, after)
 
     def _count(self, sql: str, params: Sequence[Any]) -> int:
         try:
@@ -915,7 +918,8 @@ class Store:
 
     # -- reading entities -------------------------------------------------------------------------
 
-    def _entities(self, rows: Sequence[sqlite3.Row], top_articles: int = 10, aliases: int = 20) -> list[Entity]:
+    def _entities(self, rows: Sequence[sqlite3.Row], top_articles: int = ARTICLES_SHOWN,
+                  aliases: int = 12) -> list[Entity]:
         out = []
         for r in rows:
             names = self._db.execute(
@@ -953,6 +957,67 @@ class Store:
                     "AND n.role IN ('name', 'alias', 'description') ORDER BY n.role = 'description', "
                     "e.salience DESC LIMIT 1", (name_key(id_or_name), name_key(id_or_name, "NORP"))).fetchone()
             return self._entities([row])[0] if row else None
+
+    def entity_matches(self, text: str, types: Iterable[str] = (), limit: int = 5) -> list[tuple[Entity, str, str]]:
+        """The entities a name can mean, as (entity, how it matched, the name that matched): the id (or a
+        merged-away id), then a canonical name or alias with the same key, then names holding the key;
+        each step by salience."""
+        from .extract.entity_linking import name_key
+        from .extract.places import key
+
+        types = sorted(types)
+        typed = f" AND e.type IN ({','.join('?' * len(types))})" if types else ""
+        found: dict[int, tuple[sqlite3.Row, str, str]] = {}
+        with self._read:
+            wanted = text.strip().lower()
+            for r in self._db.execute(
+                    "SELECT e.*, e.id AS hit FROM entities e WHERE e.id = ?" + typed + " UNION ALL SELECT e.*, "
+                    "m.old_id FROM entity_merges m JOIN entities e ON e.rowid = m.entity WHERE m.old_id = ?" + typed,
+                    [wanted, *types, wanted, *types]):
+                found.setdefault(r["rowid"], (r, "id", r["hit"]))
+            for r in self._db.execute(
+                    "SELECT e.*, n.name AS hit, n.role FROM entity_names n JOIN entities e ON e.rowid = n.entity "
+                    "WHERE n.key IN (?, ?) AND n.role IN ('name', 'alias', 'description')" + typed +
+                    " ORDER BY n.role = 'description', e.salience DESC LIMIT ?",
+                    [name_key(text), name_key(text, "NORP"), *types, limit * 4]):
+                how = "name" if r["hit"] == r["name"] else "alias"
+                found.setdefault(r["rowid"], (r, how, r["hit"]))
+            if len(found) < limit and key(text):
+                for r in self._db.execute(
+                        "SELECT e.*, n.name AS hit FROM entity_names n JOIN entities e ON e.rowid = n.entity "
+                        "WHERE instr(n.key, ?) > 0 AND n.role != 'surname'" + typed +
+                        " ORDER BY e.salience DESC LIMIT ?", [key(text), *types, limit * 4]):
+                    found.setdefault(r["rowid"], (r, "part", r["hit"]))
+            chosen = list(found.values())[:limit]
+            entities = self._entities([r for r, _, _ in chosen])
+        return [(e, how, hit) for e, (_, how, hit) in zip(entities, chosen)]
+
+    def mentions_of(self, entity_id: str, article_id: str | None = None, limit: int = 20,
+                    cursor: str | None = None) -> Page:
+        """One corpus entity's mentions, article by article in text order (in one article, or all)."""
+        where, params = ["ae.entity = ?"], [self._entity_rowid(entity_id)]
+        if article_id:
+            where.append("ae.article = (SELECT rowid FROM articles WHERE id = ?)")
+            params.append(article_id)
+        clause = " AND ".join(where)
+        base = ("FROM article_entities ae JOIN mentions m ON m.article = ae.article AND m.entity_seq = ae.seq "
+                f"WHERE {clause}")
+        with self._read:
+            total = self._count(f"SELECT COUNT(*) {base}", params)
+            start = decode_keyset(cursor, 2)
+            keyset = " AND (m.article, m.start) > (?, ?)" if start else ""
+            rows = self._fetch(f"SELECT m.* {base}{keyset} ORDER BY m.article, m.start LIMIT ?",
+                               [*params, *start, limit + 1])
+            bodies = self._bodies(r["article"] for r in rows[:limit])
+        items = []
+        for m in rows[:limit]:
+            article, body = bodies[m["article"]]
+            items.append(Mention(
+                start=m["start"], end=m["end"], text=body[m["start"]:m["end"]], article_id=article, kind=m["kind"],
+                sentence=body[m["sentence_start"]:m["sentence_end"]], sentence_start=m["sentence_start"],
+                sentence_end=m["sentence_end"]))
+        after = [encode_cursor([m["article"], m["start"]]) for m in rows[:limit]]
+        return Page(items, total, after[-1] if len(rows) > limit else None, after)
 
     def _entity_rowid(self, entity_id: str) -> int:
         """The row of a corpus entity by its id; -1 (matching nothing) when there is none."""
@@ -1014,7 +1079,8 @@ class Store:
                 rows = self._fetch(f"SELECT e.* FROM entities e WHERE {clause} "
                                    "ORDER BY e.salience DESC, e.name LIMIT ? OFFSET ?", [*params, limit, offset])
             end = offset + len(rows)
-            return Page(self._entities(rows), total, encode_offset(end) if end < total else None)
+            return Page(self._entities(rows), total, encode_offset(end) if end < total else None,
+                        [encode_offset(offset + n + 1) for n in range(len(rows))])
 
     def article_entities(self, article_id: str, include_mentions: bool = False) -> list[tuple[Entity, Entity]]:
         """An article's entities as (the article's own view, the corpus entity it is), by salience."""
@@ -1104,17 +1170,18 @@ class Store:
                 offset = decode_offset(cursor, total)
                 rows = self._fetch(f"SELECT q.* FROM quotes q{join}{clause} ORDER BY f.rank, q.rowid "
                                    "LIMIT ? OFFSET ?", [*params, limit + 1, offset])
-                next_cursor = encode_offset(offset + limit) if len(rows) > limit else None
+                after = [encode_offset(offset + n + 1) for n in range(min(limit, len(rows)))]
             else:
-                after = decode_keyset(cursor, 1)
-                keyset = ((" AND " if clause else " WHERE ") + "q.rowid > ?") if after else ""
+                start = decode_keyset(cursor, 1)
+                keyset = ((" AND " if clause else " WHERE ") + "q.rowid > ?") if start else ""
                 rows = self._fetch(f"SELECT q.* FROM quotes q{clause}{keyset} ORDER BY q.rowid LIMIT ?",
-                                   [*params, *after, limit + 1])
-                next_cursor = encode_cursor([rows[limit - 1]["rowid"]]) if len(rows) > limit else None
+                                   [*params, *start, limit + 1])
+                after = [encode_cursor([r["rowid"]]) for r in rows[:limit]]
+            next_cursor = after[-1] if len(rows) > limit else None
             rows = rows[:limit]
             bodies = self._bodies(r["article"] for r in rows)
             names = self._names(r["article"] for r in rows)
-        return Page([self._quote(r, bodies, names) for r in rows], total, next_cursor)
+        return Page([self._quote(r, bodies, names) for r in rows], total, next_cursor, after)
 
     def _quote(self, r: sqlite3.Row, bodies: dict, names: dict) -> Quote:
         article_id, body = bodies[r["article"]]
@@ -1138,9 +1205,8 @@ class Store:
         self, claimant: str | None = None, claimant_text: str | None = None, query: str | None = None,
         min_checkworthiness: float = 0.0, include_unattributed: bool = False, limit: int = 20,
         cursor: str | None = None, within: Within = Within(),
-    ) -> tuple[list[Claim], int, str | None, list[dict[str, Any]], dict[str, int]]:
-        """Claims over the corpus, most check-worthy first: the page, the exact total, the next cursor,
-        the breakdown and each claimant's count (by tools.claims.claimant_key; empty with a claimant
+    ) -> tuple[Page, list[dict[str, Any]], dict[str, int]]:
+        """Claims over the corpus, most check-worthy first: the page (with its exact total), the breakdown and each claimant's count (by tools.claims.claimant_key; empty with a claimant
         filter, whose total is theirs). The breakdown and the claimant counts are of the COUNTED_CLAIMS
         most check-worthy matching claims: exact up to that many, and always holding the first pages."""
         plus = "+" if claimant_text or query else ""  # "+c.x": the FTS match drives, not an index
@@ -1155,7 +1221,7 @@ class Store:
             match.append("claimant : " + _phrase(claimant_text))
         if query:
             if (searched := fts_query(query)) is None:
-                return [], 0, None, [], {}
+                return Page([], 0, None), [], {}
             match.append(f"text : ({searched})")
         if match:
             where.append("c.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
@@ -1186,19 +1252,19 @@ class Store:
                 f"LEFT JOIN labels k ON k.rowid = c.claimant_kind{clause}{order} LIMIT ?",
                 [*params, COUNTED_CLAIMS])
             stats = [_breakdown(sample, self._label)]
-            after = decode_keyset(cursor, 2)
-            if not after and (limit < len(sample) or len(sample) < COUNTED_CLAIMS):
+            start = decode_keyset(cursor, 2)
+            if not start and (limit < len(sample) or len(sample) < COUNTED_CLAIMS):
                 rows = sample[:limit + 1]  # the first page is the head of the sample
             else:
-                keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if after else ""
+                keyset = " AND (c.checkworthiness, -c.rowid) < (?, ?)" if start else ""
                 rows = self._fetch(f"SELECT c.* FROM {source}{clause}{keyset}{order} LIMIT ?",
-                                   [*params, *after, limit + 1])
-            next_cursor = (encode_cursor([rows[limit - 1]["checkworthiness"], -rows[limit - 1]["rowid"]])
-                           if len(rows) > limit else None)
+                                   [*params, *start, limit + 1])
+            after = [encode_cursor([r["checkworthiness"], -r["rowid"]]) for r in rows[:limit]]
+            next_cursor = after[-1] if len(rows) > limit else None
             rows = rows[:limit]
             claims = self._claims(rows)
         totals = dict(Counter(r["who"] for r in sample)) if not claimant else {}
-        return claims, total, next_cursor, stats, totals
+        return Page(claims, total, next_cursor, after), stats, totals
 
     def _claims(self, rows: Sequence[sqlite3.Row], names: dict | None = None) -> list[Claim]:
         bodies = self._bodies(r["article"] for r in rows)
