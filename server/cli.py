@@ -1,4 +1,4 @@
-"""The `newsdesk` command: serve, index, demo. Logs go to stderr; data to stdout."""
+"""The `newsdesk` command: serve, index, view, demo. Logs go to stderr; data to stdout."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the MCP tools (stdio by default)", epilog=EPILOG,
@@ -81,10 +82,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="delete the index and make it again from the folders (a damaged index, say)")
     add_corpus_options(index)
 
+    view = sub.add_parser("view", help="write the annotated view of one article as a self-contained HTML file")
+    view.add_argument("article_id", metavar="ARTICLE_ID", help="an id from list_articles (or `newsdesk index`)")
+    view.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write (default: ./ARTICLE_ID.html)")
+    view.add_argument("--open", action="store_true", help="open it in the default browser")
+    add_corpus_options(view)
+
     demo = sub.add_parser("demo", help="start the server, call every tool through an MCP client, print answers")
     demo.add_argument("--transport", choices=["stdio", "http"], default="stdio")
     add_corpus_options(demo)
     return parser
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdesk")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
@@ -100,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_serve(args)
         if args.command == "index":
             return cmd_index(args)
+        if args.command == "view":
+            return cmd_view(args)
         if args.command == "demo":
             from .demo import run_demo
 
@@ -119,11 +137,40 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from ..tools.api import Desk
+    from .view import article_html
+
+    settings = settings_from(args)
+    warn_missing_folders(settings)
+    desk = Desk.open(settings)
+    try:
+        page = article_html(desk.annotate_article(args.article_id))
+    finally:
+        desk.close()
+    target = args.output or Path(f"{args.article_id.replace('/', '_')}.html")
+    target.write_text(page, encoding="utf-8")
+    print(target.resolve())
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(target.resolve().as_uri())
+    return 0
+
+
+def warn_missing_folders(settings: Settings) -> None:
+    for folder in settings.corpus_dirs:
+        if not Path(folder).is_dir():
+            print(f"newsdesk: warning: the corpus folder {folder} does not exist; serving without it",
+                  file=sys.stderr)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import build_server
 
     level = "ERROR" if args.quiet else "DEBUG" if args.verbose > 1 else "INFO" if args.verbose else "WARNING"
     settings = settings_from(args)
+    warn_missing_folders(settings)
     if args.transport == "http":
         from .http import check_exposure, serve_http
 

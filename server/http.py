@@ -108,7 +108,8 @@ def serve_http(mcp: Any, host: str, port: int, token: str | None, allow_hosts: l
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
             if self.started:
-                print(f"newsdesk: serving MCP over streamable HTTP at http://{url_host}:{port}/mcp", file=sys.stderr)
+                print(f"newsdesk: serving MCP over streamable HTTP at http://{url_host}:{port}/mcp; annotated "
+                      f"articles at http://{url_host}:{port}/view/", file=sys.stderr)
 
     level = logging.getLevelName(logging.getLogger("newsdesk").getEffectiveLevel()).lower()
     config = uvicorn.Config(app, host=host, port=port, log_level=level if level != "notset" else "warning")

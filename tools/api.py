@@ -14,6 +14,7 @@ from .ingest import Progress, analyse_missing, sync
 from .models import (
     MENTIONS_SHOWN,
     Article,
+    ArticleAnnotations,
     ArticleHit,
     ArticleList,
     ArticleMeta,
@@ -386,6 +387,15 @@ class Desk:
             include_unattributed, limit, cursor, within(date_from, date_to, source))
         return claim_queries.corpus_summary(page.items, page.after, page.total, page.next_cursor, stats, totals,
                                             self.coverage(), detail == "brief", max_tokens)
+
+    def annotate_article(self, article_id: str) -> ArticleAnnotations:
+        """The article with all its entities (and every mention), quotes and claims, for the annotated view."""
+        article = self.ensure_analysed(article_id)
+        entities = [corpus.model_copy(update={"mentions": local.mentions, "mention_count": local.mention_count})
+                    for local, corpus in self.store.article_entities(article.id, include_mentions=True)]
+        quotes = self.store.quotes(article.id, limit=1_000_000).items
+        return ArticleAnnotations(article=article_meta(article), body=article.body, paragraphs=article.paragraphs,
+                                  entities=entities, quotes=quotes, claims=self.store.article_claims(article.id))
 
     def overview(self) -> CorpusOverview:
         return CorpusOverview(

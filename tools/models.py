@@ -394,6 +394,17 @@ class ClaimSummary(BaseModel):
     coverage: Coverage | None = Field(None, description="Corpus-wide: how many articles the answer covers.")
 
 
+class ArticleAnnotations(BaseModel):
+    """One article with everything found in it, whole (no paging): for the annotated view."""
+
+    article: ArticleMeta
+    body: str
+    paragraphs: list[Paragraph]
+    entities: list[Entity] = Field(description="The article's entities with all their mentions.")
+    quotes: list[Quote]
+    claims: list[Claim] = Field(description="Every claim, the article's own assertions included, in text order.")
+
+
 class ArticleAnalysis(BaseModel):
     """Everything the NLP layer extracts from one article, as the store writes it."""
 
