@@ -38,8 +38,14 @@ def excerpt(output: str) -> str:
 
 
 def main() -> int:
-    newsdesk = Path(sys.executable).with_name("newsdesk")
-    run = subprocess.run([str(newsdesk), "demo"], capture_output=True, text=True, timeout=300, check=True)
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:  # a new index: the output of a first run on the seed
+        env = {**os.environ, "NEWSDESK_INDEX": str(Path(folder) / "index.sqlite3")}
+        env.pop("NEWSDESK_CORPUS", None)
+        run = subprocess.run([sys.executable, "-m", "newsdesk.server", "demo"], capture_output=True, text=True,
+                             timeout=300, check=True, env=env)
     text = README.read_text(encoding="utf-8")
     if START not in text or END not in text:
         print(f"README has no {START} ... {END} markers", file=sys.stderr)

@@ -473,7 +473,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
             lambda: analysed_desk(ctx, article_id).find_quotes(
                 article_id, speaker, query, list(kinds) if kinds else None, limit, cursor, date_from, date_to, source,
                 detail, max_tokens),
-            render.quote_list,
+            lambda found: render.quote_list(found, "best match first" if query else "in text order"),
         )
 
     @mcp.tool(annotations=READ_ONLY, title="Summarize claims", meta={"ui": {"resourceUri": view.APP_URI}})

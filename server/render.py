@@ -32,10 +32,11 @@ def quoted_body(text: str) -> str:
     return f"{TEXT_OPEN}\n{text}\n{TEXT_CLOSE}"
 
 
-def meta_line(meta: ArticleMeta) -> str:
+def meta_line(meta: ArticleMeta, title: bool = True) -> str:
     bits = [meta.date or "undated", meta.byline and f"by {one_line(meta.byline)}", one_line(meta.source),
             f"{meta.word_count} words"]
-    return f"[{meta.id}] {one_line(meta.title)} ({', '.join(b for b in bits if b)})"
+    head = f"[{meta.id}] {one_line(meta.title)} " if title else f"[{meta.id}] "
+    return f"{head}({', '.join(b for b in bits if b)})"
 
 
 def more(next_cursor: str | None, name: str = "cursor") -> str:
@@ -53,14 +54,15 @@ def partial(coverage: Coverage | None) -> str:
 def article_list(result: ArticleList) -> str:
     if not result.articles:
         return "No articles match." + more(result.next_cursor)
-    lines = [f"{result.total} article(s):"]
+    order = "best match first" if any(m.snippet for m in result.articles) else "newest first"
+    lines = [f"{result.total} article(s), {order}:"]
     for m in result.articles:
         lines.append(f"- {meta_line(m)}" + (f"\n    snippet: {m.snippet!r}" if m.snippet else ""))
     return "\n".join(lines) + more(result.next_cursor)
 
 
 def article_text(result: ArticleText) -> str:
-    head = f"# {one_line(result.article.title)}\n{meta_line(result.article)}\n"
+    head = f"# {one_line(result.article.title)}\n{meta_line(result.article, title=False)}\n"
     if result.format == "text":
         body = result.text or ""
     else:
@@ -92,6 +94,8 @@ def corpus_markdown(overview: CorpusOverview, articles: list[ArticleMeta]) -> st
         f"- folders: {', '.join(overview.roots) or 'none'}",
         f"- index: {overview.index_path}",
     ]
+    if overview.missing:
+        lines += ["", "## Folders not found (nothing is served from them)"] + [f"- {m}" for m in overview.missing]
     if overview.rejected:
         lines += ["", "## Rejected files"] + [f"- {r.path}: {r.reason}" for r in overview.rejected]
     if overview.failed:
@@ -106,7 +110,8 @@ def entity_list(result: EntityList) -> str:
     if not result.entities:
         return "No entities match." + more(result.next_cursor) + partial(result.coverage)
     head = f"{result.total} entit{'y' if result.total == 1 else 'ies'}"
-    head += f" co-occurring with {result.related_to}:" if result.related_to else ":"
+    head += (f" co-occurring with {result.related_to}, most shared articles first:" if result.related_to
+             else ", most salient first:")
     lines = [head]
     for e in result.entities:
         aliases = f" (also: {', '.join(e.aliases)})" if e.aliases else ""
@@ -144,10 +149,10 @@ def mention_list(result: MentionList) -> str:
 _EXPLAINED = ("pronoun", "role", "transcript")
 
 
-def quote_list(result: QuoteList) -> str:
+def quote_list(result: QuoteList, order: str = "in text order") -> str:
     if not result.quotes:
         return "No quotes match." + more(result.next_cursor) + partial(result.coverage)
-    lines = [f"{result.total} quote(s):"]
+    lines = [f"{result.total} quote(s), {order}:"]
     for q in result.quotes:
         who = q.speaker.name or "unresolved speaker"
         said = f" via {q.speaker.mention.text!r}" if q.speaker.mention else ""
@@ -166,7 +171,8 @@ def claim_summary(result: ClaimSummary) -> str:
     c = result.counts
     of = f"; of the first {c.counted:,} found:" if c.counted < c.claims else ""
     lines = [f"{c.claims:,} claim(s){of} by {c.claimants} claimant(s) in {c.articles} article(s): "
-             f"{c.disputed} disputed, {c.hedged} hedged, {c.conditional} conditional.", "", "Summary:"]
+             f"{c.disputed} disputed, {c.hedged} hedged, {c.conditional} conditional. Grouped by claimant, "
+             "most check-worthy first.", "", "Summary (what a reader meets first):"]
     lines += [f"- {line}" for line in result.summary]
     for group in result.groups:
         lines += ["", f"{group.claimant.name} ({group.claimant.kind}, {group.total} claim(s)):"]

@@ -9,6 +9,8 @@ from pathlib import Path
 from newsdesk.tools.api import Desk
 from newsdesk.tools.settings import Settings
 
+from .conftest import REPO
+
 
 def newsdesk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "newsdesk.server", *args], capture_output=True, text=True,
@@ -49,3 +51,29 @@ def test_index_reports_counts_and_rejections_and_remembers_the_folder(tmp_path: 
 def test_index_of_a_missing_folder_fails_with_a_message(tmp_path: Path):
     result = newsdesk("index", str(tmp_path / "nope"), "--index", str(tmp_path / "i.sqlite3"))
     assert result.returncode == 2 and "not a folder" in result.stderr
+
+
+def test_the_readme_demo_excerpt_is_the_real_output_of_newsdesk_demo(tmp_path: Path):
+    import importlib.util
+    import os
+
+    spec = importlib.util.spec_from_file_location("readme_excerpt", REPO / "eval" / "readme_excerpt.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    env = {**os.environ, "NEWSDESK_INDEX": str(tmp_path / "index.sqlite3")}
+    env.pop("NEWSDESK_CORPUS", None)
+    run = subprocess.run([sys.executable, "-m", "newsdesk.server", "demo"], capture_output=True, text=True,
+                         timeout=300, env=env, check=True)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(module.START, 1)[1].split(module.END, 1)[0].strip()
+    assert shown == module.excerpt(run.stdout).strip(), "README excerpt is stale: run eval/readme_excerpt.py"
+
+
+def test_version_and_a_missing_corpus_folder_are_reported(tmp_path: Path):
+    version = subprocess.run([sys.executable, "-m", "newsdesk.server", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("newsdesk ")
+    run = subprocess.run([sys.executable, "-m", "newsdesk.server", "view", "000-a621f7fa4f80e312", "--index",
+                          str(tmp_path / "i.sqlite3"), "--corpus", str(tmp_path / "nowhere"), "-o",
+                          str(tmp_path / "v.html")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "nowhere does not exist" in run.stderr
+    assert (tmp_path / "v.html").read_text().count("newsdesk-data") >= 1

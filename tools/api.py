@@ -388,6 +388,18 @@ class Desk:
         return claim_queries.corpus_summary(page.items, page.after, page.total, page.next_cursor, stats, totals,
                                             self.coverage(), detail == "brief", max_tokens)
 
+    def _shown_path(self, path: str) -> str:
+        """A path as the overview shows it: absolute only with show_paths; else the folder's name and the
+        path inside it, or the file's name."""
+        if self.settings.show_paths:
+            return path
+        for root in sorted((str(r) for r in self.roots()), key=len, reverse=True):
+            if path == root:
+                return Path(root).name
+            if path.startswith(root.rstrip("/") + "/"):
+                return f"{Path(root).name}/{path[len(root.rstrip('/')) + 1:]}"
+        return Path(path).name
+
     def annotate_article(self, article_id: str) -> ArticleAnnotations:
         """The article with all its entities (and every mention), quotes and claims, for the annotated view."""
         article = self.ensure_analysed(article_id)
@@ -398,11 +410,14 @@ class Desk:
                                   entities=entities, quotes=quotes, claims=self.store.article_claims(article.id))
 
     def overview(self) -> CorpusOverview:
+        roots = self.roots()
+        shown = self._shown_path
         return CorpusOverview(
             articles=self.store.count(),
-            roots=[str(r) for r in self.roots()],
-            index_path=str(self.store.path),
-            rejected=self.store.rejected(),
+            roots=[shown(str(r)) for r in roots],
+            missing=[shown(str(r)) for r in roots if not r.is_dir()],
+            index_path=shown(str(self.store.path)),
+            rejected=[r.model_copy(update={"path": shown(r.path)}) for r in self.store.rejected()],
             failed=[FailedAnalysis(article_id=a, reason=r) for a, r in self.store.failures(self.version)],
             coverage=self.coverage(),
         )

