@@ -203,30 +203,40 @@ DATE: Param = (dates, st.sampled_from(["2024", "2024-12", "2024-12-06", "2025-01
 SOURCE: Param = (text, st.none())
 NAME: Param = (text, names)
 BOOL: Param = (st.booleans(), st.booleans())
+TOKENS: Param = (integers, st.integers(500, 20_000))
+DETAIL: Param = (st.sampled_from(["brief", "full", "BRIEF", "", "all"]), st.sampled_from(["brief", "full"]))
 TOOL_PARAMS: dict[str, tuple[dict[str, Param], dict[str, Param]]] = {  # (required, optional)
     "list_articles": ({}, {
         "query": QUERY, "limit": LIMIT, "cursor": CURSOR, "date_from": DATE, "date_to": DATE, "source": SOURCE,
         "entity": NAME, "sort": (st.sampled_from(["newest", "relevance", "oldest", ""]),
-                                 st.sampled_from(["newest", "relevance"]))}),
+                                 st.sampled_from(["newest", "relevance"])), "max_tokens": TOKENS}),
     "get_article": ({"article_id": ARTICLE_ID}, {
         "format": (st.sampled_from(["text", "paragraphs", "pdf", ""]), st.sampled_from(["text", "paragraphs"])),
-        "max_chars": (integers, st.integers(100, 100_000)), "start_index": (integers, st.integers(0, 4000))}),
+        "max_chars": (integers, st.integers(100, 60_000)), "start_index": (integers, st.integers(0, 4000))}),
     "list_entities": ({}, {
         "article_id": ARTICLE_ID,
         "types": (st.lists(st.sampled_from([*ENTITY_TYPES, "person", "ANIMAL", "", " Org "]), max_size=5),
                   st.lists(st.sampled_from(ENTITY_TYPES), min_size=1, max_size=2)),
         "query": (text, st.sampled_from(["put", "russ"])), "min_mentions": (integers, st.integers(1, 3)),
-        "limit": LIMIT, "cursor": CURSOR, "include_mentions": BOOL, "related_to": NAME}),
+        "limit": LIMIT, "cursor": CURSOR, "include_mentions": BOOL, "related_to": NAME, "detail": DETAIL,
+        "max_tokens": TOKENS}),
+    "lookup_entity": ({"name": NAME}, {
+        "types": (st.lists(st.sampled_from([*ENTITY_TYPES, "person", "ANIMAL", ""]), max_size=5),
+                  st.lists(st.sampled_from(ENTITY_TYPES), min_size=1, max_size=2)),
+        "limit": (integers, st.integers(1, 20))}),
+    "list_mentions": ({"entity": NAME}, {
+        "article_id": ARTICLE_ID, "limit": LIMIT, "cursor": CURSOR, "max_tokens": TOKENS}),
     "find_quotes": ({}, {
         "article_id": ARTICLE_ID, "speaker": NAME, "query": QUERY,
         "kinds": (st.lists(st.sampled_from([*QUOTE_KINDS, "DIRECT", "x"]), max_size=4),
                   st.lists(st.sampled_from(QUOTE_KINDS), min_size=1, max_size=2)),
-        "limit": LIMIT, "cursor": CURSOR, "date_from": DATE, "date_to": DATE, "source": SOURCE}),
+        "limit": LIMIT, "cursor": CURSOR, "date_from": DATE, "date_to": DATE, "source": SOURCE,
+        "detail": DETAIL, "max_tokens": TOKENS}),
     "summarize_claims": ({}, {
         "article_id": ARTICLE_ID, "claimant": NAME, "query": QUERY,
         "min_checkworthiness": (st.one_of(floats, integers), st.floats(0, 1)), "include_unattributed": BOOL,
         "limit": (integers, st.integers(1, 40)), "cursor": CURSOR, "date_from": DATE, "date_to": DATE,
-        "source": SOURCE}),
+        "source": SOURCE, "detail": DETAIL, "max_tokens": TOKENS}),
 }
 # The nastiest values of each kind: drawn for about half the examples, and each tried on its own below.
 NASTY: dict[str, list[Any]] = {
