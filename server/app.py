@@ -292,29 +292,31 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         result.meta = {**(result.meta or {}), view.META_KEY: annotations.model_dump(mode="json")}
         return result
 
-    @mcp.custom_route("/view/", methods=["GET"], include_in_schema=False)
-    async def view_index(request: Request) -> Response:
+    async def page(make: Callable[[Desk], str]) -> Response:
+        """An HTML page made from the open index in a worker thread; errors as plain-text statuses."""
         try:
             desk = current_desk()
         except ResourceNotFoundError:
             return PlainTextResponse("The index is opening; reload in a moment.", status_code=503)
-        listing = await anyio.to_thread.run_sync(lambda: desk.list_articles(limit=100, max_tokens=MAX_TOKENS))
-        return HTMLResponse(view.index_html(listing.articles, listing.total))
-
-    @mcp.custom_route("/view/{article_id:path}", methods=["GET"], include_in_schema=False)
-    async def view_article(request: Request) -> Response:
         try:
-            desk = current_desk()
-        except ResourceNotFoundError:
-            return PlainTextResponse("The index is opening; reload in a moment.", status_code=503)
-        article_id = request.path_params["article_id"][:MAX_NAME]
-        try:
-            annotations = await anyio.to_thread.run_sync(lambda: desk.annotate_article(article_id))
+            return HTMLResponse(await anyio.to_thread.run_sync(lambda: make(desk)))
         except ArticleNotFound as exc:
             return PlainTextResponse(str(exc), status_code=404)
         except NewsdeskError as exc:
             return PlainTextResponse(str(exc), status_code=422)
-        return HTMLResponse(view.article_html(annotations))
+
+    def corpus_page(desk: Desk) -> str:
+        listing = desk.list_articles(limit=100, max_tokens=MAX_TOKENS)
+        return view.index_html(listing.articles, listing.total)
+
+    @mcp.custom_route("/view/", methods=["GET"], include_in_schema=False)
+    async def view_index(request: Request) -> Response:
+        return await page(corpus_page)
+
+    @mcp.custom_route("/view/{article_id:path}", methods=["GET"], include_in_schema=False)
+    async def view_article(request: Request) -> Response:
+        article_id = request.path_params["article_id"][:MAX_NAME]
+        return await page(lambda desk: view.article_html(desk.annotate_article(article_id)))
 
     @mcp.tool(annotations=READ_ONLY, title="List articles")
     def list_articles(
