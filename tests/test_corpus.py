@@ -164,3 +164,21 @@ def test_a_plain_sync_keeps_the_articles_of_a_folder_it_was_not_given(tmp_path: 
     desk = Desk.open(Settings(index_path=index))  # as `newsdesk serve` with no --corpus
     assert "story" in desk.store.ids() and len(desk.store.ids()) == 2
     desk.close()
+
+
+def test_pages_are_decoded_as_a_browser_would():
+    from newsdesk.tools.corpus import decode_text
+
+    where = Path("page")
+    russian = "Министр заявил, что переговоры продолжатся в понедельник."
+    page = f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=koi8-r"></head><body><p>{russian}</p>'
+    assert russian in decode_text(page.encode("koi8-r"), where, html=True)
+    japanese = "東京で会議が開かれた。首相は記者団に語った。"
+    page = f'<html><head><meta charset="shift_jis"></head><body><p>{japanese}</p></body></html>'
+    assert japanese in decode_text(page.encode("shift_jis"), where, html=True)
+    # a page declaring Latin-1 is read as Windows-1252 (curly quotes), and valid UTF-8 wins over a wrong label
+    assert "\u201cquoted\u201d" in decode_text('<meta charset="iso-8859-1"><p>“quoted”</p>'.encode("cp1252"), where, html=True)
+    assert "naïve" in decode_text('<meta charset="iso-8859-1"><p>naïve</p>'.encode("utf-8"), where, html=True)
+    assert decode_text(b"\xff\xfe" + "caf\u00e9 news".encode("utf-16-le"), where) == "caf\u00e9 news"
+    assert decode_text("café – naïve résumé".encode("cp1252"), where) == "café – naïve résumé"
+    assert decode_text(russian.encode("cp1251"), where) == russian

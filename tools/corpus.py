@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import stat
@@ -17,6 +18,7 @@ from .extract.html_page import extract_html
 from .extract.page_text import PageText, clean_page_text
 from .models import Article, ArticleFormat, Paragraph
 
+log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".json", ".jsonl")
 SEED_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+(.+?)\s*$")
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -105,21 +107,63 @@ def gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
     return out
 
 
-def decode_text(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; binary is rejected."""
+BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_WESTERN = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "ascii", "us-ascii", "iso-8859-15", "cp1252",
+            "windows-1252"}  # browsers read all of these as Windows-1252 (WHATWG Encoding)
+
+
+_LATIN_GUESSES = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+                  "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman",
+                  "mac_latin2", "cp850", "cp437", "cp858"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares (<meta charset> or http-equiv Content-Type) in its first 4 KB."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").strip().lower()
+    return "cp1252" if name in _WESTERN else name
+
+
+def decode_text(data: bytes, path: Path, html: bool = False) -> str:
+    """Text from bytes, as a browser would read them: a byte-order mark first; else UTF-8 when the bytes
+    are valid UTF-8; else the charset an HTML page declares; else charset-normalizer's detection (when it
+    guesses a Latin code page, Windows-1252 if that reads the bytes); else Windows-1252. Binary (NUL bytes without a UTF-16/32 mark) is rejected."""
+    for mark, encoding in BOMS:
+        if data.startswith(mark):
+            return data[len(mark):].decode(encoding, errors="replace")
     if b"\x00" in data[:4096]:
         raise RejectedFile(str(path), "binary file (NUL bytes): not a text or HTML article")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = declared_charset(data) if html else None
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            log.debug("%s declares %s but does not decode as it", path, declared)
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is None or best.encoding in _LATIN_GUESSES:  # among Latin code pages the Western one is likeliest
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
-        text = data.decode("cp1252")
+        return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise RejectedFile(
-            str(path), f"undecodable text: neither UTF-8 nor Windows-1252 ({exc.reason})"
-        ) from exc
-    return text
+        raise RejectedFile(str(path), f"undecodable text: no encoding reads it ({exc.reason})") from exc
 
 
 def read_file(path: Path, data: bytes, max_bytes: int) -> list[RawArticle]:
@@ -130,7 +174,7 @@ def read_file(path: Path, data: bytes, max_bytes: int) -> list[RawArticle]:
     if name.endswith(".gz"):
         data = gunzip(path, data, max_bytes)
         name = name[:-3]
-    text = decode_text(data, path)
+    text = decode_text(data, path, html=name.endswith((".html", ".htm")))
     if not text.strip():
         raise RejectedFile(str(path), "empty file")
     if name.endswith((".html", ".htm")):
