@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import prf, visible_text
 
 from newsdesk.tools.corpus import decode_text
-from newsdesk.tools.extract.html_meta import page_metadata
 from newsdesk.tools.extract.html_page import extract_html
 from newsdesk.tools.extract.page_text import clean_page_text
 
@@ -173,7 +172,7 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
     if not refs:
         print(f"\nmetadata: no reference files in {REFERENCE}")
         return
-    extractors = {"newsdesk page_metadata": lambda html, url: page_metadata(html, url)}
+    extractors = {"newsdesk (get_article)": newsdesk_meta}
     wrong: list[str] = []
     for which in ("tune", "held"):
         ids = [p for p in refs if part(p) == which]
@@ -206,6 +205,14 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
     if wrong:
         print("\nnewsdesk's metadata misses on the tune part:")
         print("\n".join(wrong))
+
+
+def newsdesk_meta(html: str, url: str | None):
+    """What get_article shows: extract_html's title, byline (names, comma-separated) and date."""
+    from newsdesk.tools.extract.html_meta import PageMeta
+
+    page = extract_html(html, url)
+    return PageMeta(title=page.title, date=page.date, authors=(page.byline or "").split(", ") if page.byline else [])
 
 
 def trafilatura_meta(html: str, url: str | None):

@@ -33,7 +33,8 @@ def quoted_body(text: str) -> str:
 
 
 def meta_line(meta: ArticleMeta, title: bool = True) -> str:
-    bits = [meta.date or "undated", meta.byline and f"by {one_line(meta.byline)}", one_line(meta.source),
+    bits = [meta.date or "undated", meta.byline and f"by {one_line(meta.byline)}", one_line(meta.agency),
+            one_line(meta.source),
             f"{meta.word_count} words"]
     head = f"[{meta.id}] {one_line(meta.title)} " if title else f"[{meta.id}] "
     return f"{head}({', '.join(b for b in bits if b)})"

@@ -100,12 +100,13 @@ def test_a_bad_setting_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch):
         Settings.from_env()
 
 
-def test_the_schema_before_failures_is_migrated_in_place(seed_desk: Desk):
+def test_schema_7_is_migrated_in_place_through_each_step(seed_desk: Desk):
     seed_desk.analyse_all()
     path, count = seed_desk.store.path, seed_desk.store.count()
     seed_desk.close()
     with sqlite3.connect(path) as db:
-        db.executescript("DROP TABLE failures; PRAGMA user_version=7;")
+        db.executescript("DROP TABLE failures; ALTER TABLE articles DROP COLUMN agency; "
+                         "ALTER TABLE articles DROP COLUMN date_source; PRAGMA user_version=7;")
     store = Store(path)
     assert store.count() == count and store.analysed(seed_desk.version) == count  # nothing read again
     assert store.failed(seed_desk.version) == 0

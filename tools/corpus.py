@@ -196,6 +196,7 @@ def read_text(path: Path, text: str) -> RawArticle:
         page = clean_page_text(rest, headline=header.group(2))
         page.title = header.group(2)
         page.date = header.group(1)
+        page.date_source = "file header"
         return RawArticle(path, 0, "seed-text", page)
     page = clean_page_text(text)
     if not page.title:
@@ -235,7 +236,8 @@ def read_json_records(path: Path, text: str, lines: bool) -> list[RawArticle]:
         body = record["text"]
         page = clean_page_text(body) if "\n" in body.strip() else PageText(paragraphs=[body.strip()])
         page.title = str(record.get("title") or page.title or guess_title(body, path))
-        page.date = _iso_date(record.get("date")) or page.date
+        if record_date := _iso_date(record.get("date")):
+            page.date, page.date_source = record_date, "record"
         page.byline = _str_or_none(record.get("author")) or page.byline
         articles.append(
             RawArticle(
@@ -279,6 +281,8 @@ def build_article(raw: RawArticle, article_id: str) -> Article:
         title=" ".join((raw.page.title or raw.path.stem).split()),  # metadata on one line
         date=raw.page.date,
         byline=" ".join(raw.page.byline.split()) if raw.page.byline else None,
+        agency=raw.page.agency,
+        date_source=raw.page.date_source if raw.page.date else None,
         source=" ".join(s.split()) if (s := raw.source or raw.page.source) else None,
         url=raw.url or raw.page.url,
         word_count=len(body.split()),

@@ -17,7 +17,11 @@ class ArticleMeta(BaseModel):
     id: str = Field(description="Stable article id; pass it to the other tools.")
     title: str = Field(description="Headline.")
     date: str | None = Field(None, description="Publication date, YYYY-MM-DD, when known.")
-    byline: str | None = Field(None, description="Author name(s), when known.")
+    byline: str | None = Field(None, description="The article's own author name(s), comma-separated, when the "
+                               "page names them (never a guess).")
+    agency: str | None = Field(None, description="News agency credited (Associated Press, Reuters...), when any.")
+    date_source: str | None = Field(None, description="Where the date was read: json-ld datePublished, a meta "
+                                    "tag, a time element, htmldate, the url, the file header or the record.")
     source: str | None = Field(None, description="Publisher or site name, when known.")
     url: str | None = Field(None, description="Original URL, when known.")
     word_count: int = Field(description="Words in the clean body.")

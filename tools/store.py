@@ -59,16 +59,20 @@ from .paging import decode_keyset, decode_offset, encode_cursor, encode_offset
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
+SCHEMA_VERSION = 9  # 1: the first JSON schema (no version); 2: JSON blobs per analysis; 3: relational;
 # 4: item details compressed with the dictionary kept in the index; 5: articles refer to their file;
 # 6: claim totals, the rank index and the claim search's kind column; 7: labels, default ids left out;
-# 8: failures
+# 8: failures; 9: articles' agency and date source
 FAILURES = """
 CREATE TABLE failures(
     article INTEGER PRIMARY KEY REFERENCES articles ON DELETE CASCADE,
     version INTEGER NOT NULL REFERENCES versions, reason TEXT NOT NULL);
 """
-MIGRATIONS = {7: FAILURES}  # schema n -> n + 1 in place; an index older than these is rebuilt
+ARTICLE_AGENCY = """
+ALTER TABLE articles ADD COLUMN agency TEXT;
+ALTER TABLE articles ADD COLUMN date_source TEXT;
+"""
+MIGRATIONS = {7: FAILURES, 8: ARTICLE_AGENCY}  # schema n -> n + 1 in place; an index older than these is rebuilt
 SEP = " ... "  # how fragments join into a quote's or claim's text
 
 SCHEMA = """
@@ -79,7 +83,7 @@ CREATE TABLE remembered_roots(path TEXT PRIMARY KEY);
 CREATE TABLE articles(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
     file INTEGER NOT NULL REFERENCES files ON DELETE CASCADE, record INTEGER NOT NULL, format TEXT NOT NULL, title TEXT NOT NULL, date TEXT, byline TEXT, source TEXT,
-    url TEXT, word_count INTEGER NOT NULL, body TEXT NOT NULL);
+    url TEXT, word_count INTEGER NOT NULL, body TEXT NOT NULL, agency TEXT, date_source TEXT);
 CREATE INDEX articles_file ON articles(file);
 CREATE INDEX articles_date ON articles(date, rowid);
 CREATE INDEX articles_source ON articles(source, date);
@@ -151,7 +155,7 @@ CREATE VIRTUAL TABLE claims_fts USING fts5(
 
 DETAIL_DICTIONARY = Path(__file__).parent / "data" / "detail.zdict"  # new indexes take a copy
 FILE_COLUMNS = "path, root, digest, size, mtime, version, status, reason"
-ARTICLE_COLUMNS = "a.rowid, a.id, a.title, a.date, a.byline, a.source, a.url, a.word_count"
+ARTICLE_COLUMNS = "a.rowid, a.id, a.title, a.date, a.byline, a.source, a.url, a.word_count, a.agency, a.date_source"
 
 
 @dataclass
@@ -473,9 +477,9 @@ class Store:
     def _insert_article(self, article: Article, file: int, record: int) -> None:
         cur = self._db.execute(
             "INSERT INTO articles(id, file, record, format, title, date, byline, source, url, "
-            "word_count, body) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+            "word_count, body, agency, date_source) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article.id, file, record, article.format, article.title, article.date, article.byline,
-             article.source, article.url, article.word_count, article.body),
+             article.source, article.url, article.word_count, article.body, article.agency, article.date_source),
         )
         rowid = cur.lastrowid
         self._db.executemany(
@@ -516,6 +520,7 @@ class Store:
         return Article(
             id=row["id"], title=row["title"], date=row["date"], byline=row["byline"], source=row["source"],
             url=row["url"], word_count=row["word_count"], format=row["format"], path=row["path"], body=body,
+            agency=row["agency"], date_source=row["date_source"],
             paragraphs=[Paragraph(index=p["idx"], start=p["start"], end=p["end"], text=body[p["start"]:p["end"]])
                         for p in paragraphs],
         )
@@ -1383,7 +1388,7 @@ def _kind(attributed: bool | int) -> str:
 
 def _meta(r: sqlite3.Row) -> ArticleMeta:
     return ArticleMeta(id=r["id"], title=r["title"], date=r["date"], byline=r["byline"], source=r["source"],
-                       url=r["url"], word_count=r["word_count"])
+                       url=r["url"], word_count=r["word_count"], agency=r["agency"], date_source=r["date_source"])
 
 
 def _quote_id(seq: int) -> str:

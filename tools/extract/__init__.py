@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-TEXT_EXTRACTOR_VERSION = "text-2"
+TEXT_EXTRACTOR_VERSION = "text-3"
 ENTITY_EXTRACTOR_VERSION = "entities-3"
 QUOTE_EXTRACTOR_VERSION = "quotes-5"
 CLAIM_EXTRACTOR_VERSION = "claims-4"

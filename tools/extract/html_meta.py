@@ -229,7 +229,7 @@ def _is_name(name: str, site: str | None) -> bool:
     return len(capitals) >= 2 and all(_NAME_WORD.match(w) or w.isupper() and len(w) <= 3 for w in words)
 
 
-def _clean_authors(raw: list[str], site: str | None) -> tuple[list[str], str | None]:
+def clean_authors(raw: list[str], site: str | None) -> tuple[list[str], str | None]:
     names: list[str] = []
     agency = None
     for text in raw:
@@ -281,7 +281,7 @@ def _authors(root, metas, article, site) -> tuple[list[str], str | None]:
                [metas[k] for k in AUTHOR_META if k in metas and not metas[k].startswith("http")],
                _byline_elements(root)]
     for raw in sources:
-        names, found_agency = _clean_authors(raw, site)
+        names, found_agency = clean_authors(raw, site)
         agency = agency or found_agency
         if names:
             return names, agency

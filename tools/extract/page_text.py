@@ -22,6 +22,8 @@ class PageText:
     byline: str | None = None  # author name(s) without the leading "By"
     paragraphs: list[str] = field(default_factory=list)  # the article's body paragraphs, whole, in order
     source: str | None = None  # site or publisher name (HTML metadata)
+    agency: str | None = None  # news agency credited (HTML metadata)
+    date_source: str | None = None  # where the date was read
     url: str | None = None  # canonical URL (HTML metadata)
 
 
