@@ -300,3 +300,26 @@ def test_html_article_paragraphs_come_back_whole_and_in_order() -> None:
     pt = extract_html(html, url="https://example.com/news/bridge")
     assert pt.title == "Bridge to close to cars next spring"
     assert [p for p in pt.paragraphs if p in BODY] == BODY
+
+
+ARTICLE_LINES = [
+    "The city council voted on Tuesday night to close the old river bridge to all traffic from next month.",
+    "Engineers found cracks in two of the bridge's supports during an inspection in the spring, the council said.",
+    "Repairs are expected to take at least eight months and will cost about 4 million pounds, officials added.",
+    "Local shop owners said they feared the closure would keep customers away during the busy summer season.",
+    "The council said a temporary footbridge would open next to the old crossing before the works began.",
+]
+COMMENTS = ["I have driven over that bridge every day for years and never noticed anything wrong with it at all.",
+            "Typical council, always closing things down instead of fixing them on time and on budget as promised."]
+
+
+def test_a_bracketed_comment_count_ends_the_article():
+    page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, "[ 167 comments ]", *COMMENTS])
+    body = clean_page_text(page).paragraphs
+    assert body[-1] == ARTICLE_LINES[-1] and not set(COMMENTS) & set(body)
+
+
+def test_an_empty_comments_widget_above_the_article_does_not_end_it():
+    more = [line.replace("council", "committee") for line in ARTICLE_LINES]
+    page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, "0 Comments", *more])
+    assert clean_page_text(page).paragraphs == ARTICLE_LINES + more

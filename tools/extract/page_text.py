@@ -130,6 +130,7 @@ _END = re.compile(
     r"discussion|reader comments)$"
 )
 
+_NO_COMMENTS = re.compile(r"^(?:0|no|zero)\s+(?:comments?|responses?|replies|thoughts)\b")
 _PROMO = re.compile(
     r"\b(?:newsletters?|subscribe to|sign up (?:for|to)|cookies?|privacy policy|"
     r"terms of (?:use|service)|your inbox|email address)\b"
@@ -211,11 +212,13 @@ def _classify(text: str) -> _Line:
             line.kind, line.byline = Kind.BYLINE, _BY_CUT.sub("", m.group("name")).strip(" ,") or None
             return line
     low = text.lower()
-    bare = low.rstrip(" :.!…")
+    bare = low.strip(" []()|·•").rstrip(" :.!…").strip(" []()|·•")  # "[ 167 comments ]" is "167 comments"
     if _is_legal(text, low):
         line.kind = Kind.CAPTION if words <= 4 else Kind.END  # a photo's "© Name", or the site's footer
     elif words <= 12 and (m := _FURNITURE.fullmatch(bare)) and (m.lastgroup != "widget" or words <= 5):
         line.kind = _FURNITURE_KIND[m.lastgroup or ""]
+        if line.kind is Kind.END and _NO_COMMENTS.match(bare):  # an empty comments widget starts nothing
+            line.kind = Kind.WIDGET
     elif words <= 14 and any(k in low for k in _PROMO_KEYS) and _PROMO.search(low):
         line.kind = Kind.WIDGET
     elif _LINK.match(low):
