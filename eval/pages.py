@@ -172,7 +172,7 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
     if not refs:
         print(f"\nmetadata: no reference files in {REFERENCE}")
         return
-    extractors = {"newsdesk (get_article)": newsdesk_meta}
+    extractors = {"newsdesk (get_article)": newsdesk_meta, "newsdesk text path": text_meta}
     wrong: list[str] = []
     for which in ("tune", "held"):
         ids = [p for p in refs if part(p) == which]
@@ -213,6 +213,15 @@ def newsdesk_meta(html: str, url: str | None):
 
     page = extract_html(html, url)
     return PageMeta(title=page.title, date=page.date, authors=(page.byline or "").split(", ") if page.byline else [])
+
+
+def text_meta(html: str, url: str | None):
+    """The page saved as its visible text (the seed's form), read as get_article reads a .txt file."""
+    from newsdesk.tools.corpus import read_text
+    from newsdesk.tools.extract.html_meta import PageMeta
+
+    page = read_text(Path("page.txt"), visible_text(html)).page
+    return PageMeta(title=page.title, date=page.date, authors=[page.byline] if page.byline else [])
 
 
 def trafilatura_meta(html: str, url: str | None):

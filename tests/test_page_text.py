@@ -323,3 +323,14 @@ def test_an_empty_comments_widget_above_the_article_does_not_end_it():
     more = [line.replace("council", "committee") for line in ARTICLE_LINES]
     page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, "0 Comments", *more])
     assert clean_page_text(page).paragraphs == ARTICLE_LINES + more
+
+
+def test_a_headerless_text_takes_its_title_only_from_a_line_that_reads_as_a_headline(tmp_path):
+    from newsdesk.tools.corpus import read_file
+
+    menu = tmp_path / "bridge-story.txt"
+    menu.write_text("Skip to main content\n\nHome | News | Sport | Weather\n\n" + "\n\n".join(ARTICLE_LINES) + "\n")
+    titled = tmp_path / "titled.txt"
+    titled.write_text("Council to close the old river bridge\n\n" + "\n\n".join(ARTICLE_LINES) + "\n")
+    assert read_file(menu, menu.read_bytes(), 10**6)[0].page.title == "bridge story"
+    assert read_file(titled, titled.read_bytes(), 10**6)[0].page.title == "Council to close the old river bridge"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import RejectedFile
 from .extract.html_page import extract_html
-from .extract.page_text import PageText, clean_page_text
+from .extract.page_text import PageText, clean_page_text, headline_like
 from .models import Article, ArticleFormat, Paragraph
 
 log = logging.getLogger(__name__)
@@ -207,9 +207,10 @@ def read_text(path: Path, text: str) -> RawArticle:
 
 
 def guess_title(text: str, path: Path) -> str:
-    """A short first line is the headline; otherwise the file name reads as one."""
+    """A first line that reads as a headline (not a menu entry, a date or a sentence) is the title;
+    otherwise the file name, which at least is not a wrong headline."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first and len(first) <= 200:
+    if first and len(first) <= 200 and headline_like(first):
         return first
     return path.stem.replace("_", " ").replace("-", " ")
 

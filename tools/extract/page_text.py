@@ -419,6 +419,17 @@ def _byline(head: list[_Line]) -> str | None:
     return found
 
 
+def headline_like(text: str) -> bool:
+    """Whether a line reads as a headline: 2 to 25 words, not a sentence-punctuated body line, and not page
+    furniture (menus, "Skip to main content", share buttons, dates, bylines, links, markers)."""
+    line = _classify(text.strip())
+    pieces = re.split(r"\s[|•·»/]\s", text)
+    if len(pieces) >= 3 and all(len(p.split()) <= 3 for p in pieces):  # "Home | News | Sport": a menu
+        return False
+    return 2 <= line.words <= 25 and line.kind in (Kind.HEADLINE, Kind.HEADING, Kind.SHORT) and not (
+        line.kind is Kind.SHORT and text.rstrip().endswith("."))
+
+
 def clean_page_text(text: str, headline: str | None = None) -> PageText:
     """Find the article in a page's visible text: its title, date, byline and body paragraphs.
 
@@ -454,7 +465,7 @@ def clean_page_text(text: str, headline: str | None = None) -> PageText:
             (
                 ln.text
                 for ln in reversed(lines[max(0, lo - 8) : lo])
-                if ln.kind in (Kind.HEADLINE, Kind.HEADING) and ln.words >= 4
+                if ln.kind in (Kind.HEADLINE, Kind.HEADING) and ln.words >= 4 and headline_like(ln.text)
             ),
             None,
         )
