@@ -177,6 +177,8 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
     for which in ("tune", "held"):
         ids = [p for p in refs if part(p) == which]
         print(f"\nmetadata, {which} part ({len(ids)} pages read by hand)")
+        if not ids:
+            continue
         print(f"{'extractor':26} {'title':>6} {'author':>6} {'a.prec':>6} {'a.given':>7} {'date':>6} {'ms':>6}")
         for name, fn in {**extractors, "trafilatura metadata": trafilatura_meta}.items():
             title = author = date = given = right_given = 0

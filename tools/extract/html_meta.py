@@ -46,7 +46,8 @@ DATE_META = ("article:published_time", "og:published_time", "og:article:publishe
 SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014:\u00bb\u2022\u00b7]{1,2}\s+")
 _ROLE_WORDS = re.compile(
     r"\b(reporter|correspondent|editor|writer|columnist|contributor|staff|producer|journalist|analyst|"
-    r"senior|chief|deputy|associate|managing|news|desk|bureau|photographer|photos?|video|updated|published)\b",
+    r"senior|chief|deputy|associate|managing|news|desk|bureau|photographer|photos?|video|updated|published|"
+    r"about|authors?|follow|posts?|team|editorial|admin|contact|share|more|view|profile|bio)\b",
     re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z'\u2019\-]+|[A-Z]\.|[A-Z][a-z]*[A-Z][a-z]+|(?:de|da|van|von|der|del|la|le|di|du|bin|al|el|ibn)|[A-Z]{1}\.[A-Z]\.)$")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -210,13 +211,15 @@ def _title(root, metas, article, site, url) -> str | None:
 
 # -- authors --------------------------------------------------------------------------------------
 
+_BY_PREFIX = re.compile(r"^[\W_]*(?:(?:written|posted|words|story|reporting|text)\s+)?by\b[:\s]*", re.IGNORECASE)
+
+
 def _split_names(text: str) -> list[str]:
     text = _norm(re.sub(r"<[^>]+>", " ", text))
-    text = re.sub(r"^(?:written\s+|posted\s+|words\s+|story\s+)?by[:\s]+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\S+@\S+|@\w+|https?://\S+", " ", text)
     text = re.sub(r"\s+(?:is|was)\s+an?\s+.*$", "", text, flags=re.IGNORECASE)  # "X is a reporter for ..."
-    pieces = re.split(r"\s*(?:,|;|&|\band\b|\|| - | \u2013 | \u2014 |/)\s*", text)
-    return [_norm(p) for p in pieces if _norm(p)]
+    pieces = re.split(r"\s*(?:,|;|&|\band\b|\|| - | \u2013 | \u2014 |/)\s*", _BY_PREFIX.sub("", text))
+    return [p for p in (_norm(_BY_PREFIX.sub("", piece)).strip(" .:") for piece in pieces) if p]
 
 
 def _is_name(name: str, site: str | None) -> bool:
@@ -226,7 +229,8 @@ def _is_name(name: str, site: str | None) -> bool:
     if site and _key(name) in _key(site):
         return False
     capitals = [w for w in words if w[0].isupper()]
-    return len(capitals) >= 2 and all(_NAME_WORD.match(w) or w.isupper() and len(w) <= 3 for w in words)
+    return len(capitals) >= 2 and all(_NAME_WORD.match(w) or (w.isalpha() and w.isupper() and len(w) <= 3)
+                                      for w in words)
 
 
 def clean_authors(raw: list[str], site: str | None) -> tuple[list[str], str | None]:
@@ -276,16 +280,20 @@ def _byline_elements(root) -> list[str]:
 
 
 def _authors(root, metas, article, site) -> tuple[list[str], str | None]:
+    """The first source that names authors; the page's byline instead when it names every one of them
+    and more (metadata often lists only the first of several co-authors)."""
     agency = None
-    sources = [_ld_authors(article),
-               [metas[k] for k in AUTHOR_META if k in metas and not metas[k].startswith("http")],
-               _byline_elements(root)]
+    shown, shown_agency = clean_authors(_byline_elements(root), site)
+    sources = [_ld_authors(article), [metas[k] for k in AUTHOR_META if k in metas and not metas[k].startswith("http")]]
     for raw in sources:
         names, found_agency = clean_authors(raw, site)
         agency = agency or found_agency
         if names:
+            keys = {_key(n) for n in names}
+            if keys < {_key(n) for n in shown}:
+                return shown, agency or shown_agency
             return names, agency
-    return [], agency
+    return shown, agency or shown_agency
 
 
 # -- date -----------------------------------------------------------------------------------------
@@ -298,7 +306,41 @@ def _iso(value: object) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
+def _shown_date(root) -> str | None:
+    """The first date written out in the article's own date elements (<time>, or an element whose class
+    says date, time, published or posted), as the reader sees it."""
+    from .page_text import find_date
+
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "html", "body", "head"):
+            continue
+        marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        if el.tag == "time" or re.search(r"date|time|publish|posted|dateline", marks):
+            text = _norm(el.text_content())
+            if 6 <= len(text) <= 80 and _outside_asides(el) and (found := find_date(text)):
+                return found
+    return None
+
+
+def _near(a: str, b: str) -> bool:
+    from datetime import date
+
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) <= 1
+
+
 def _date(root, metas, article, page: str, url: str | None) -> tuple[str | None, str | None]:
+    """The published date; a date the page shows within a day of it wins (metadata times are often UTC,
+    the page shows the publisher's local day)."""
+    found, source = _declared_date(root, metas, article)
+    shown = _shown_date(root)
+    if shown and (found is None or _near(shown, found)):
+        return shown, "shown on the page"
+    if found:
+        return found, source
+    return _guessed_date(page, url)
+
+
+def _declared_date(root, metas, article) -> tuple[str | None, str | None]:
     if article and (found := _iso(article.get("datePublished") or article.get("dateCreated"))):
         return found, "json-ld datePublished"
     for name in DATE_META:
@@ -311,6 +353,10 @@ def _date(root, metas, article, page: str, url: str | None) -> tuple[str | None,
     for el in root.iter("time"):
         if _outside_asides(el) and (found := _iso(el.get("datetime"))):
             return found, "time element"
+    return None, None
+
+
+def _guessed_date(page: str, url: str | None) -> tuple[str | None, str | None]:
     try:
         from htmldate import find_date
 
