@@ -179,9 +179,10 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
         print(f"\nmetadata, {which} part ({len(ids)} pages read by hand)")
         if not ids:
             continue
-        print(f"{'extractor':26} {'title':>6} {'author':>6} {'a.prec':>6} {'a.given':>7} {'date':>6} {'ms':>6}")
+        print(f"{'extractor':26} {'title':>6} {'t.prec':>6} {'author':>6} {'a.prec':>6} {'a.given':>7} {'date':>6} "
+              f"{'ms':>6}")
         for name, fn in {**extractors, "trafilatura metadata": trafilatura_meta}.items():
-            title = author = date = given = right_given = 0
+            title = author = date = given = right_given = titled = right_titled = 0
             ms = 0.0
             for page_id in ids:
                 ref, (html, item) = refs[page_id], pages[page_id]
@@ -189,6 +190,9 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
                 got = fn(html, item.get("url"))
                 ms += (time.perf_counter() - started) * 1000
                 title += _norm(got.title) == _norm(ref["title"])
+                if got.title and got.title != "page":  # a title given (the text path's "none" is the file name)
+                    titled += 1
+                    right_titled += _norm(got.title) == _norm(ref["title"])
                 same = _names(got.authors) == _names(ref["authors"])
                 author += same
                 if got.authors:
@@ -202,7 +206,8 @@ def score_metadata(pages: dict[str, tuple[str, dict]]) -> None:
                         if mine != theirs:
                             wrong.append(f"  {page_id[:10]} {field}: {mine!r} != {theirs!r}")
             n = len(ids)
-            print(f"{name:26} {title / n:6.2f} {author / n:6.2f} {right_given / max(given, 1):6.2f} "
+            print(f"{name:26} {title / n:6.2f} {right_titled / max(titled, 1):6.2f} {author / n:6.2f} "
+                  f"{right_given / max(given, 1):6.2f} "
                   f"{given:7d} {date / n:6.2f} {ms / n:6.1f}")
     if wrong:
         print("\nnewsdesk's metadata misses on the tune part:")

@@ -130,6 +130,8 @@ _END = re.compile(
     r"discussion|reader comments)$"
 )
 
+_SKIP = re.compile(r"^(?:skip|jump|go|back)\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?(?:article|content|navigation|"
+                   r"menu|story|search|overview|top)\b|^zurück\b", re.IGNORECASE)
 _NO_COMMENTS = re.compile(r"^(?:0|no|zero)\s+(?:comments?|responses?|replies|thoughts)\b")
 _PROMO = re.compile(
     r"\b(?:newsletters?|subscribe to|sign up (?:for|to)|cookies?|privacy policy|"
@@ -423,8 +425,10 @@ def headline_like(text: str) -> bool:
     """Whether a line reads as a headline: 2 to 25 words, not a sentence-punctuated body line, and not page
     furniture (menus, "Skip to main content", share buttons, dates, bylines, links, markers)."""
     line = _classify(text.strip())
-    pieces = re.split(r"\s[|•·»/]\s", text)
+    pieces = re.split(r"\s[|•·»>/]\s", text)
     if len(pieces) >= 3 and all(len(p.split()) <= 3 for p in pieces):  # "Home | News | Sport": a menu
+        return False
+    if _SKIP.match(text):
         return False
     return 2 <= line.words <= 25 and line.kind in (Kind.HEADLINE, Kind.HEADING, Kind.SHORT) and not (
         line.kind is Kind.SHORT and text.rstrip().endswith("."))
@@ -454,6 +458,7 @@ def clean_page_text(text: str, headline: str | None = None) -> PageText:
         and not raw[1]
         and _title_case(lines[0].text)
         and lines[0].kind in (*_TEXT, Kind.HEADING, Kind.HEADLINE)
+        and headline_like(lines[0].text)
     ):
         title, lines[0].kind = lines[0].text, Kind.CAPTION
     scores = [_score(ln) for ln in lines]
