@@ -72,3 +72,32 @@ def test_get_article_shows_the_byline_agency_and_date_source(tmp_path: Path):
     assert (meta.title, meta.source, meta.date, meta.date_source) == (
         "Bridge to close", "Planet", "2024-05-01", "meta article:published_time")
     assert meta.agency == "Associated Press"
+
+
+def test_metadata_accuracy_on_the_hand_read_pages_stays_above_its_floors(shared_dir):
+    """Floors a little under what newsdesk reaches on eval/reference/meta (both parts together)."""
+    import gzip
+    import importlib.util
+    import sys
+
+    from .conftest import REPO
+
+    sys.path.insert(0, str(REPO / "eval"))
+    spec = importlib.util.spec_from_file_location("pages", REPO / "eval" / "pages.py")
+    pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pages)
+    truth = json.loads((shared_dir / "aeb" / "ground-truth.json").read_text())
+    title = authors = date = n = 0
+    for ref_file in sorted((REPO / "eval" / "reference" / "meta").glob("*.json")):
+        ref = json.loads(ref_file.read_text())
+        path = shared_dir / ref["source"]
+        from newsdesk.tools.corpus import decode_text
+
+        got = pages.newsdesk_meta(decode_text(gzip.decompress(path.read_bytes()), path, html=True),
+                                  truth[ref["id"]].get("url"))
+        n += 1
+        title += pages._norm(got.title) == pages._norm(ref["title"])
+        authors += pages._names(got.authors) == pages._names(ref["authors"])
+        date += got.date == ref["date"]
+    assert n >= 90
+    assert title / n >= 0.93 and authors / n >= 0.82 and date / n >= 0.92, (title / n, authors / n, date / n)
