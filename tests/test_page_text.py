@@ -334,3 +334,15 @@ def test_a_headerless_text_takes_its_title_only_from_a_line_that_reads_as_a_head
     titled.write_text("Council to close the old river bridge\n\n" + "\n\n".join(ARTICLE_LINES) + "\n")
     assert read_file(menu, menu.read_bytes(), 10**6)[0].page.title == "bridge story"
     assert read_file(titled, titled.read_bytes(), 10**6)[0].page.title == "Council to close the old river bridge"
+
+
+def test_donation_appeals_tag_lines_and_tag_clouds_are_not_body():
+    appeal = "If you value our reporting, please consider making a donation of any size to keep it free for all."
+    tags = "Tags: Bridges, Transport, City Council, Roadworks, Local Government"
+    cloud = ("Politics Brexit Theresa May European Union Parliament Labour Conservatives Scotland Wales "
+             "Northern Ireland Elections Economy Health Education Immigration Defence")
+    page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES[:3], appeal, *ARTICLE_LINES[3:], tags, cloud])
+    assert clean_page_text(page).paragraphs == ARTICLE_LINES
+    reported = "The attorney general confirmed that the foundation was not registered to solicit donations in the state."
+    page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, reported])
+    assert clean_page_text(page).paragraphs == [*ARTICLE_LINES, reported]

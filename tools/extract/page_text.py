@@ -132,6 +132,12 @@ _END = re.compile(
 
 _SKIP = re.compile(r"^(?:skip|jump|go|back)\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?(?:article|content|navigation|"
                    r"menu|story|search|overview|top)\b|^zurück\b", re.IGNORECASE)
+_APPEAL = re.compile(  # the reader asked for money or membership
+    r"\b(?:please|you can|consider|would you|help us|if you (?:value|enjoy|like))\b.{0,80}\b(?:donat\w*|"
+    r"support (?:us|our|this)|contribut\w*|become a (?:member|patron|supporter|subscriber))|"
+    r"\bsupport (?:our|independent|quality) (?:journalism|reporting)\b|\bbecome a (?:patron|member) (?:of|today)|"
+    r"\bdonate (?:now|today|here)\b|\bpatreon\b|\btip jar\b")
+_TAG_LINE = re.compile(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics)\s*[:\-\u2013]")
 _NO_COMMENTS = re.compile(r"^(?:0|no|zero)\s+(?:comments?|responses?|replies|thoughts)\b")
 _PROMO = re.compile(
     r"\b(?:newsletters?|subscribe to|sign up (?:for|to)|cookies?|privacy policy|"
@@ -221,7 +227,7 @@ def _classify(text: str) -> _Line:
         line.kind = _FURNITURE_KIND[m.lastgroup or ""]
         if line.kind is Kind.END and _NO_COMMENTS.match(bare):  # an empty comments widget starts nothing
             line.kind = Kind.WIDGET
-    elif words <= 14 and any(k in low for k in _PROMO_KEYS) and _PROMO.search(low):
+    elif _is_promo(text, low, words, sentence):
         line.kind = Kind.WIDGET
     elif _LINK.match(low):
         line.kind = Kind.LINK
@@ -236,6 +242,31 @@ def _classify(text: str) -> _Line:
     else:
         line.kind = Kind.HEADLINE
     return line
+
+
+_FUNCTION_WORDS = frozenset(re.findall(r"\w+", "the a an of to in and or for on with at by from that is was are were be has have"))
+
+
+def _is_promo(text: str, low: str, words: int, sentence: bool) -> bool:
+    """A newsletter or cookie promo; a donation appeal ("Please consider a donation to support our
+    journalism"); a tag line ("Tags: ...") or a long unpunctuated tag cloud."""
+    return bool(
+        (words <= 14 and any(k in low for k in _PROMO_KEYS) and _PROMO.search(low))
+        or (words <= 45 and _APPEAL.search(low))
+        or _TAG_LINE.match(low)
+        or (words > _MAX_HEADLINE_WORDS and not sentence and _tag_cloud(text))
+    )
+
+
+def _tag_cloud(text: str) -> bool:
+    """A long unpunctuated line of names and topics ("Politics Brexit Theresa May EU Parliament ..."):
+    nearly every word capitalised, or short items between separators."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    capital = sum(w[:1].isupper() for w in words)
+    function = sum(w.lower() in _FUNCTION_WORDS for w in words)
+    items = re.split(r"\s*[,|•·#]\s*", text)
+    return (bool(words) and capital >= 0.85 * len(words) and function <= 0.05 * len(words)) or (
+        len(items) >= 8 and all(len(i.split()) <= 3 for i in items) and function <= 0.05 * len(words))
 
 
 def _join_broken(raw: list[str]) -> list[str]:
