@@ -420,7 +420,7 @@ def build_server(settings: Settings, log_level: LogLevel = "WARNING") -> Newsdes
         limit: Annotated[int, Field(ge=1, le=20, description="Candidates at most.")] = 5,
     ) -> Annotated[CallToolResult, EntityLookup]:
         """Resolve a name to corpus entity ids: exact matches (id, canonical name, alias, case-insensitive)
-        first, then entities whose names hold it. One indexed lookup, about 40 tokens a candidate; pass the
+        first, then entities whose names or surnames start with it. One indexed lookup, about 40 tokens a candidate; pass the
         id as speaker, claimant, entity or related_to."""
         return run_tool(lambda: current_desk().lookup_entity(name, list(types) if types else None, limit),
                         render.entity_lookup)

@@ -190,8 +190,8 @@ class Desk:
                           coverage=self.coverage() if article_id is None else None)
 
     def lookup_entity(self, name: str, types: list[str] | None = None, limit: int = 5) -> EntityLookup:
-        """The entities a name can mean, exact matches (id, canonical name, alias) first, then names
-        holding it; each in brief. Cheap: one indexed lookup."""
+        """The entities a name can mean, exact matches (id, canonical name, alias) first, then names or
+        surnames starting with it; each in brief. Cheap: indexed lookups only."""
         check_limit(limit, 20)
         wanted = blank_to_none(name)
         if wanted is None:
@@ -204,7 +204,7 @@ class Desk:
                       max_tokens: int = DEFAULT_TOKENS) -> MentionList:
         """Every mention of one entity (in one article or the corpus), article by article in text order."""
         check_limit(limit)
-        check_page("full", max_tokens)
+        check_tokens(max_tokens)
         found = self.find_entity(entity)
         article_id = blank_to_none(article_id)
         if article_id:
@@ -290,7 +290,7 @@ class Desk:
         max_tokens: int = DEFAULT_TOKENS,
     ) -> ArticleList:
         check_limit(limit)
-        check_page("full", max_tokens)
+        check_tokens(max_tokens)
         query, entity = blank_to_none(query), blank_to_none(entity)
         limits = within(date_from, date_to, source)
         date_from, date_to, source = limits.date_from, limits.date_to, limits.source
@@ -388,18 +388,6 @@ class Desk:
         return claim_queries.corpus_summary(page.items, page.after, page.total, page.next_cursor, stats, totals,
                                             self.coverage(), detail == "brief", max_tokens)
 
-    def _shown_path(self, path: str) -> str:
-        """A path as the overview shows it: absolute only with show_paths; else the folder's name and the
-        path inside it, or the file's name."""
-        if self.settings.show_paths:
-            return path
-        for root in sorted((str(r) for r in self.roots()), key=len, reverse=True):
-            if path == root:
-                return Path(root).name
-            if path.startswith(root.rstrip("/") + "/"):
-                return f"{Path(root).name}/{path[len(root.rstrip('/')) + 1:]}"
-        return Path(path).name
-
     def annotate_article(self, article_id: str) -> ArticleAnnotations:
         """The article with all its entities (and every mention), quotes and claims, for the annotated view."""
         article = self.ensure_analysed(article_id)
@@ -411,7 +399,10 @@ class Desk:
 
     def overview(self) -> CorpusOverview:
         roots = self.roots()
-        shown = self._shown_path
+
+        def shown(path: str) -> str:
+            return path if self.settings.show_paths else short_path(path, roots)
+
         return CorpusOverview(
             articles=self.store.count(),
             roots=[shown(str(r)) for r in roots],
@@ -426,6 +417,17 @@ class Desk:
 def within(date_from: str | None, date_to: str | None, source: str | None) -> Within:
     """The article filters every corpus-wide list takes, checked."""
     return Within(check_date("date_from", date_from), check_date("date_to", date_to), blank_to_none(source))
+
+
+def short_path(path: str, roots: list[Path]) -> str:
+    """A path without the user's folders above the corpus: the folder's name and the path inside it, or
+    the file's name."""
+    for root in sorted((str(r).rstrip("/") for r in roots), key=len, reverse=True):
+        if path == root:
+            return Path(root).name
+        if path.startswith(root + "/"):
+            return f"{Path(root).name}/{path[len(root) + 1:]}"
+    return Path(path).name
 
 
 def check_page(detail: str, max_tokens: int) -> None:

@@ -189,7 +189,8 @@ class EntityList(BaseModel):
 class EntityMatch(BaseModel):
     entity: Entity = Field(description="The entity (brief: id, name, type, counts).")
     matched: Literal["id", "name", "alias", "part"] = Field(
-        description="id, canonical name or alias equal to the query (case-insensitive), or part of a name.")
+        description="id, canonical name or alias equal to the query (case-insensitive), or the start of a "
+        "name or surname.")
     name: str = Field(description="The name or alias that matched.")
 
 

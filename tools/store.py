@@ -965,8 +965,8 @@ class Store:
 
     def entity_matches(self, text: str, types: Iterable[str] = (), limit: int = 5) -> list[tuple[Entity, str, str]]:
         """The entities a name can mean, as (entity, how it matched, the name that matched): the id (or a
-        merged-away id), then a canonical name or alias with the same key, then names holding the key;
-        each step by salience."""
+        merged-away id), then a canonical name or alias with the same key, then names or surnames whose
+        key starts with it; each step by salience, each an indexed lookup (entity_names_key)."""
         from .extract.entity_linking import name_key
         from .extract.places import key
 
@@ -987,11 +987,11 @@ class Store:
                     [name_key(text), name_key(text, "NORP"), *types, limit * 4]):
                 how = "name" if r["hit"] == r["name"] else "alias"
                 found.setdefault(r["rowid"], (r, how, r["hit"]))
-            if len(found) < limit and key(text):
+            if len(found) < limit and (start := key(text)):
                 for r in self._db.execute(
                         "SELECT e.*, n.name AS hit FROM entity_names n JOIN entities e ON e.rowid = n.entity "
-                        "WHERE instr(n.key, ?) > 0 AND n.role != 'surname'" + typed +
-                        " ORDER BY e.salience DESC LIMIT ?", [key(text), *types, limit * 4]):
+                        "WHERE n.key >= ? AND n.key < ?" + typed + " ORDER BY e.salience DESC LIMIT ?",
+                        [start, start + "\U0010ffff", *types, limit * 4]):
                     found.setdefault(r["rowid"], (r, "part", r["hit"]))
             chosen = list(found.values())[:limit]
             entities = self._entities([r for r, _, _ in chosen])

@@ -25,9 +25,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date as calendar_date
 from urllib.parse import urlparse
 
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from .page_text import find_date as written_date
 
 AGENCIES = {  # agency credits, by their usual spellings (lowercase) -> the name shown
     "associated press": "Associated Press", "ap": "Associated Press", "the associated press": "Associated Press",
@@ -39,6 +43,7 @@ AGENCIES = {  # agency credits, by their usual spellings (lowercase) -> the name
 }
 ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                  "opinionnewsarticle", "webpage", "liveblogposting", "scholarlyarticle", "techarticle", "report")
+GENERIC_TYPES = ("webpage", "report")  # used only when no article object has the fields
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 DATE_META = ("article:published_time", "og:published_time", "og:article:published_time", "datepublished",
              "pubdate", "publishdate", "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued",
@@ -73,11 +78,19 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", " ", _norm(text).casefold()).strip()
 
 
-def page_metadata(page: str, url: str | None = None) -> PageMeta:
-    """The metadata of one HTML page; empty fields where the page gives nothing trustworthy."""
+def parse_page(page: str) -> HtmlElement | None:
+    """The page's element tree, or None when it is not HTML lxml can read."""
     try:
-        root = lxml_html.document_fromstring(page)
+        return lxml_html.document_fromstring(page)
     except (ValueError, lxml_html.etree.ParserError):
+        return None
+
+
+def page_metadata(page: str, url: str | None = None, root: HtmlElement | None = None) -> PageMeta:
+    """The metadata of one HTML page (`root`: its tree, when already parsed); empty fields where the page
+    gives nothing trustworthy."""
+    root = root if root is not None else parse_page(page)
+    if root is None:
         return PageMeta(url=url)
     metas = _meta_tags(root)
     ld = _json_ld(root)
@@ -132,8 +145,7 @@ def _types(obj: dict) -> list[str]:
 def _article_object(objects: list[dict]) -> dict | None:
     """The JSON-LD object describing the article (an Article type with a headline, best first)."""
     ranked = [o for o in objects if any(t in ARTICLE_TYPES for t in _types(o))]
-    ranked.sort(key=lambda o: (ARTICLE_TYPES.index(next(t for t in _types(o) if t in ARTICLE_TYPES)) >= 10,
-                               "headline" not in o))
+    ranked.sort(key=lambda o: (all(t in GENERIC_TYPES for t in _types(o) if t in ARTICLE_TYPES), "headline" not in o))
     return ranked[0] if ranked else None
 
 
@@ -309,23 +321,19 @@ def _iso(value: object) -> str | None:
 def _shown_date(root) -> str | None:
     """The first date written out in the article's own date elements (<time>, or an element whose class
     says date, time, published or posted), as the reader sees it."""
-    from .page_text import find_date
-
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "html", "body", "head"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
         if el.tag == "time" or re.search(r"date|time|publish|posted|dateline", marks):
             text = _norm(el.text_content())
-            if 6 <= len(text) <= 80 and _outside_asides(el) and (found := find_date(text)):
+            if 6 <= len(text) <= 80 and _outside_asides(el) and (found := written_date(text)):
                 return found
     return None
 
 
 def _near(a: str, b: str) -> bool:
-    from datetime import date
-
-    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) <= 1
+    return abs((calendar_date.fromisoformat(a) - calendar_date.fromisoformat(b)).days) <= 1
 
 
 def _date(root, metas, article, page: str, url: str | None) -> tuple[str | None, str | None]:

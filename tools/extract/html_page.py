@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from .html_meta import clean_authors, page_metadata
+from .html_meta import PageMeta, clean_authors, page_metadata
 from .page_text import PageText
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,10 @@ def extract_html(html: str, url: str | None = None) -> PageText:
     try:
         import trafilatura
 
+        tree = trafilatura.load_html(html)  # parsed once: the metadata reads it before trafilatura prunes it
+        meta = page_metadata(html, url, tree) if tree is not None else PageMeta(url=url)
         doc = trafilatura.bare_extraction(
-            html,
+            tree if tree is not None else html,
             url=url,
             favor_precision=True,
             include_comments=False,
@@ -47,7 +49,6 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         return PageText()
     body = getattr(doc, "text", None) or ""
     paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
-    meta = page_metadata(html, url)
     title = meta.title or _clean(getattr(doc, "title", None))
     date, date_source = meta.date, meta.date_source
     if date is None and (date := _iso_date(_clean(getattr(doc, "date", None)))):

@@ -455,7 +455,11 @@ def _byline(head: list[_Line]) -> str | None:
 def headline_like(text: str) -> bool:
     """Whether a line reads as a headline: 2 to 25 words, not a sentence-punctuated body line, and not page
     furniture (menus, "Skip to main content", share buttons, dates, bylines, links, markers)."""
-    line = _classify(text.strip())
+    return _reads_as_headline(_classify(text.strip()))
+
+
+def _reads_as_headline(line: _Line) -> bool:
+    text = line.text
     pieces = re.split(r"\s[|•·»>/]\s", text)
     if len(pieces) >= 3 and all(len(p.split()) <= 3 for p in pieces):  # "Home | News | Sport": a menu
         return False
@@ -489,7 +493,7 @@ def clean_page_text(text: str, headline: str | None = None) -> PageText:
         and not raw[1]
         and _title_case(lines[0].text)
         and lines[0].kind in (*_TEXT, Kind.HEADING, Kind.HEADLINE)
-        and headline_like(lines[0].text)
+        and headline_like(lines[0].text)  # as first read: list marking may have changed its kind
     ):
         title, lines[0].kind = lines[0].text, Kind.CAPTION
     scores = [_score(ln) for ln in lines]
@@ -501,7 +505,7 @@ def clean_page_text(text: str, headline: str | None = None) -> PageText:
             (
                 ln.text
                 for ln in reversed(lines[max(0, lo - 8) : lo])
-                if ln.kind in (Kind.HEADLINE, Kind.HEADING) and ln.words >= 4 and headline_like(ln.text)
+                if ln.kind in (Kind.HEADLINE, Kind.HEADING) and ln.words >= 4 and _reads_as_headline(ln)
             ),
             None,
         )
