@@ -106,6 +106,19 @@ def test_a_spokesperson_speaks_for_the_organisation_named_in_the_phrase(analyse)
     assert q.speaker.name == "Home Office" and q.speaker.resolution == "role"
 
 
+def test_plural_members_speak_for_the_organisation_named_in_the_phrase_one_member_does_not(analyse):
+    text = (
+        "The European Commission published its plan on Monday.\n\n"
+        'European Commission officials said the plan was fair. Commission negotiators met on Tuesday.\n\n'
+        'European Commission negotiators said "excess volatility" would impede growth.\n\n'
+        'A Labour MP, Tony Banks, said: "The issue will soon disappear."'
+    )
+    _e, quotes, _c = analyse(text)
+    members = quote_with(quotes, "excess volatility")
+    assert members.speaker.name == "European Commission" and members.speaker.resolution == "role"
+    assert quote_with(quotes, "soon disappear").speaker.name == "Tony Banks"
+
+
 def test_a_modifier_never_speaks_for_the_head(analyse):
     text = 'Labour election co-ordinator Alan Milburn said: "Michael Howard is simply wrong on this."'
     _e, quotes, _c = analyse(text)
@@ -276,6 +289,17 @@ def test_a_contrasting_claim_of_someone_else_disputes_the_one_before(analyse):
     _e, _q, claims = analyse(text)
     claim = claim_with(claims, "perfectly normal")
     assert [d.by.name for d in claim.disputed_by] == ["Alexander Vindman"]
+
+
+def test_a_contrast_disputes_the_earlier_claim_it_shares_most_words_with(analyse):
+    text = (
+        "Gordon Brown said the International Finance Facility was winning support among rich nations.\n\n"
+        "Ralph Goodale said the meeting had been useful.\n\n"
+        "But John Taylor said the US could not support the International Finance Facility."
+    )
+    _e, _q, claims = analyse(text)
+    assert [d.by.name for d in claim_with(claims, "winning support").disputed_by] == ["John Taylor"]
+    assert not claim_with(claims, "had been useful").disputed_by
 
 
 def test_us_in_capitals_is_a_country_not_a_pronoun(analyse):

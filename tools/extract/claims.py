@@ -963,10 +963,18 @@ def _answered(
 ) -> int | None:
     """The claim that claim n answers: the latest attributed claim of someone else ending before n's cue
     and content, at most DISPUTE_WINDOW sentences back (in an earlier sentence only, if asked)."""
+    earlier = _earlier_claims(drafts, n, sent_no, earlier_sentence)
+    return max(earlier, key=lambda m: drafts[m].end) if earlier else None
+
+
+def _earlier_claims(
+    drafts: list[_Draft], n: int, sent_no: Callable[[int], int], earlier_sentence: bool = False
+) -> list[int]:
+    """The attributed claims of others that claim n may answer (see `_answered`)."""
     d = drafts[n]
     at = min(d.start, d.cue[0]) if d.cue else d.start
     here = sent_no(at)
-    earlier = [
+    return [
         m
         for m, o in enumerate(drafts)
         if m != n
@@ -976,7 +984,6 @@ def _answered(
         and (not earlier_sentence or sent_no(o.start) < here)
         and not _same_claimant(o.claimant, d.claimant)
     ]
-    return max(earlier, key=lambda m: drafts[m].end) if earlier else None
 
 
 def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
@@ -1010,16 +1017,19 @@ def _link_critics(doc: Doc, drafts: list[_Draft]) -> None:
 
 def _link_contrasts(doc: Doc, drafts: list[_Draft]) -> None:
     """'But Labour said ...', 'However, both witnesses told lawmakers that ...': a claim whose sentence
-    opens with a contrast (CONTRAST_WORDS) disputes the claim of an earlier sentence it answers
-    (`_answered`) when the two share a content word."""
+    opens with a contrast (CONTRAST_WORDS) disputes a claim of someone else in an earlier sentence nearby
+    (`_earlier_claims`) that it shares content words with: the one sharing most, the latest of equals."""
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
         if d.cue is None or d.stated or d.disputes or not d.attributed or d.cue_token is None:
             continue
         if doc[d.cue_token].sent[0].lower_ not in CONTRAST_WORDS:
             continue
-        target = _answered(drafts, n, sent_no, earlier_sentence=True)
-        if target is not None and _draft_words(doc, drafts[target]) & _draft_words(doc, d):
+        words = _draft_words(doc, d)
+        shared = {m: len(_draft_words(doc, drafts[m]) & words)
+                  for m in _earlier_claims(drafts, n, sent_no, earlier_sentence=True)}
+        target = max(shared, key=lambda m: (shared[m], drafts[m].end), default=None)
+        if target is not None and shared[target]:
             _mark_disputed(drafts, target, n, d.cue)
 
 

@@ -15,7 +15,8 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    minister") is "role" (entities.py, rule 7); a place noun speaks for the place its "of" names ("the
    city of Phoenix", "the government of Mexico"). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
-   spokesman", "a spokeswoman for the company": "role"), and a document for its author or issuer
+   spokesman", "a spokeswoman for the company": "role"), a plural member noun for the organisation or place
+   named in it ("G7 ministers", "Labour MPs"; MEMBER_NOUNS), and a document for its author or issuer
    ("a court document filed by Dave Aronberg", "Sanders' fundraising email", "a Hillary Clinton ad").
 4. Pronouns ("pronoun"): he/she take the most recent PERSON in subject or speaker position, else the most
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
@@ -70,6 +71,12 @@ IT_TYPES = ("ORG", "GPE")
 # campaign chiefs", "government sources", "police officials").
 SPOKES_NOUNS = lexicon(
     "spokesman spokeswoman spokesperson spokespeople representative source aide official chief"
+)
+# Members who, in the plural, speak for the organisation or place named in their phrase ("G7 ministers",
+# "BBC correspondents", "Labour MPs", "EU diplomats"); one of them is a person ("a Labour MP").
+MEMBER_NOUNS = lexicon(
+    "minister correspondent member delegate negotiator executive lawmaker legislator mp diplomat officer "
+    "staff"
 )
 # Nouns that stand for the place their "of" names ("the city of Phoenix", "the people of Scotland").
 PLACE_NOUNS = lexicon("city state town county province country nation republic kingdom government people")
@@ -288,9 +295,9 @@ class Resolver(Positions):
                 return found[0]
         return None
 
-    def _spoken_for(self, source: Token) -> Entity | None:
+    def _spoken_for(self, source: Token, people: bool = True) -> Entity | None:
         """'a Downing Street spokesman', 'a spokeswoman for the company': the organisation or place named
-        in the spokesperson phrase."""
+        in the spokesperson phrase (or, with `people`, the person: 'Mr Blair's spokesman')."""
         parts = [c for c in source.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
         parts += [
             g
@@ -304,7 +311,7 @@ class Resolver(Positions):
                 for a, b, _kind, entity in self.mentions:
                     if a <= tok.idx < b and entity.type in GROUP_TYPES:
                         return entity
-                    if a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ in ("poss", "pobj"):
+                    if people and a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ in ("poss", "pobj"):
                         return entity  # "Mr Blair's spokesman", "a spokeswoman for Hillary Clinton"
         return None
 
@@ -500,6 +507,9 @@ class Resolver(Positions):
         )
         if spokes and (org := self._spoken_for(src)) is not None:  # "Amnesty's chief" is a person
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
+        members = src.tag_ == "NNS" and src.lemma_.lower() in MEMBER_NOUNS
+        if members and (org := self._spoken_for(src, people=False)) is not None:
+            return Resolved(org, "role", f"'{src.text}' speak for {org.name}", mention)
         if (author := self._written_by(src)) is not None:
             return Resolved(author, "role", f"the {src.lemma_.lower()} is {author.name}'s", mention)
         if (linked := self.linked(src)) is not None:
