@@ -119,6 +119,18 @@ def test_plural_members_speak_for_the_organisation_named_in_the_phrase_one_membe
     assert quote_with(quotes, "soon disappear").speaker.name == "Tony Banks"
 
 
+def test_the_spokesman_is_the_spokesperson_before_it_named_or_not(analyse):
+    text = (
+        'A Home Office spokesman said: "It is a grey area."\n\n'
+        'The spokesman added: "There is no yes or no answer."\n\n'
+        "John Prescott said the rules were clear. An unnamed spokesman said the rules were vague.\n\n"
+        'The spokesman said: "The rules are not clear at all."'
+    )
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "no yes or no").speaker.name == "Home Office"
+    assert quote_with(quotes, "not clear at all").speaker.entity_id is None  # not John Prescott
+
+
 def test_a_modifier_never_speaks_for_the_head(analyse):
     text = 'Labour election co-ordinator Alan Milburn said: "Michael Howard is simply wrong on this."'
     _e, quotes, _c = analyse(text)

@@ -18,6 +18,8 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    spokesman", "a spokeswoman for the company": "role"), a plural member noun for the organisation or place
    named in it ("G7 ministers", "Labour MPs"; MEMBER_NOUNS), and a document for its author or issuer
    ("a court document filed by Dave Aronberg", "Sanders' fundraising email", "a Hillary Clinton ad").
+   A bare "the spokesman" is the spokesperson of the last act whose source was one: for whoever that one
+   spoke for, or for no one when it was unnamed (settled: no later rule guesses a person).
 4. Pronouns ("pronoun"): he/she take the most recent PERSON in subject or speaker position, else the most
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
    whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
@@ -110,6 +112,7 @@ class Resolved:
     resolution: Resolution
     evidence: str
     mention: CharSpan | None = None
+    settled: bool = False  # left unresolved on purpose: no later rule may guess
 
 
 UNRESOLVED = Resolved(None, "unresolved", "no source phrase")
@@ -444,7 +447,8 @@ class Resolver(Positions):
         for i, act in enumerate(acts):
             act.result = self._resolve(acts, i)
         for i, act in enumerate(acts):  # roles look both ways, so they go once every name is known
-            if act.result is not None and act.result.resolution == "unresolved" and act.source is not None:
+            result = act.result
+            if result is not None and result.resolution == "unresolved" and not result.settled and act.source:
                 act.result = self._role(acts, i) or act.result
 
     def resolve_source(
@@ -507,6 +511,8 @@ class Resolver(Positions):
         )
         if spokes and (org := self._spoken_for(src)) is not None:  # "Amnesty's chief" is a person
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
+        if spokes and (same := self._same_spokesperson(acts, i)) is not None:
+            return same
         members = src.tag_ == "NNS" and src.lemma_.lower() in MEMBER_NOUNS
         if members and (org := self._spoken_for(src, people=False)) is not None:
             return Resolved(org, "role", f"'{src.text}' speak for {org.name}", mention)
@@ -521,6 +527,29 @@ class Resolver(Positions):
         if (described := self.description(src)) is not None:
             return Resolved(described[0], "role", described[1], mention)
         return Resolved(None, "unresolved", "no entity fits the phrase", mention)
+
+    def _same_spokesperson(self, acts: list[Act], i: int) -> Resolved | None:
+        """'The spokesman added ...': a bare definite spokesperson noun is the spokesperson of the last act
+        whose source is one, at most ANTECEDENT_PARAGRAPHS back -- whoever that one spoke for, or no one
+        (settled: an unnamed spokesman is not a person named nearby)."""
+        src, act = acts[i].source, acts[i]
+        assert src is not None
+        det = [c for c in src.children if c.dep_ == "det"]
+        if [c.lower_ for c in det] != ["the"] or any(c.dep_ != "det" and c.i < src.i for c in src.children):
+            return None
+        here = self.paragraph(act.offset)
+        for before in reversed(acts[:i]):
+            prior = before.source
+            if prior is None or before.result is None or here - self.paragraph(before.offset) > ANTECEDENT_PARAGRAPHS:
+                continue
+            if prior.lemma_.lower() in SPOKES_NOUNS and prior.i != src.i:
+                found = before.result
+                if found.entity is None:
+                    return Resolved(None, "unresolved", f"'{src.text}': the unnamed {prior.text} before it",
+                                    act.span, settled=True)
+                return Resolved(found.entity, "role", f"'{src.text}': the {prior.text} before it, for "
+                                f"{found.entity.name}", act.span)
+        return None
 
     def _labelled(self, span: CharSpan) -> Resolved:
         """A transcript label names a person by surname or full name ("PENCE" -> Mike Pence); "A" the
