@@ -17,11 +17,11 @@ from speakers import evaluate, figures  # noqa: E402
 # split -> figure -> floor (fractions). "tune" is the part rules were chosen on, "held" the part kept aside.
 FLOORS = {
     "tune": {
-        "speaker": 0.84,
+        "speaker": 0.85,
         "pronoun": 0.87,
-        "role": 0.40,
+        "role": 0.48,
         "claimant": 0.80,
-        "dispute_recall": 0.12,
+        "dispute_recall": 0.13,
         "dispute_precision": 0.85,
     },
     "held": {
@@ -29,8 +29,8 @@ FLOORS = {
         "pronoun": 0.77,
         "role": 0.42,
         "claimant": 0.75,
-        "dispute_recall": 0.04,
-        "dispute_precision": 0.72,
+        "dispute_recall": 0.06,
+        "dispute_precision": 0.75,
     },
 }
 
