@@ -19,7 +19,7 @@ FLOORS = {
     "tune": {
         "speaker": 0.85,
         "pronoun": 0.87,
-        "role": 0.48,
+        "role": 0.46,
         "claimant": 0.80,
         "dispute_recall": 0.13,
         "dispute_precision": 0.85,

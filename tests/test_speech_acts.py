@@ -106,19 +106,6 @@ def test_a_spokesperson_speaks_for_the_organisation_named_in_the_phrase(analyse)
     assert q.speaker.name == "Home Office" and q.speaker.resolution == "role"
 
 
-def test_plural_members_speak_for_the_organisation_named_in_the_phrase_one_member_does_not(analyse):
-    text = (
-        "The European Commission published its plan on Monday.\n\n"
-        'European Commission officials said the plan was fair. Commission negotiators met on Tuesday.\n\n'
-        'European Commission negotiators said "excess volatility" would impede growth.\n\n'
-        'A Labour MP, Tony Banks, said: "The issue will soon disappear."'
-    )
-    _e, quotes, _c = analyse(text)
-    members = quote_with(quotes, "excess volatility")
-    assert members.speaker.name == "European Commission" and members.speaker.resolution == "role"
-    assert quote_with(quotes, "soon disappear").speaker.name == "Tony Banks"
-
-
 def test_the_spokesman_is_the_spokesperson_before_it_named_or_not(analyse):
     text = (
         'A Home Office spokesman said: "It is a grey area."\n\n'

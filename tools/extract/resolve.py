@@ -15,8 +15,7 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    minister") is "role" (entities.py, rule 7); a place noun speaks for the place its "of" names ("the
    city of Phoenix", "the government of Mexico"). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
-   spokesman", "a spokeswoman for the company": "role"), a plural member noun for the organisation or place
-   named in it ("G7 ministers", "Labour MPs"; MEMBER_NOUNS), and a document for its author or issuer
+   spokesman", "a spokeswoman for the company": "role"), and a document for its author or issuer
    ("a court document filed by Dave Aronberg", "Sanders' fundraising email", "a Hillary Clinton ad").
    A bare "the spokesman" is the spokesperson of the last act whose source was one: for whoever that one
    spoke for, or for no one when it was unnamed (settled: no later rule guesses a person).
@@ -73,12 +72,6 @@ IT_TYPES = ("ORG", "GPE")
 # campaign chiefs", "government sources", "police officials").
 SPOKES_NOUNS = lexicon(
     "spokesman spokeswoman spokesperson spokespeople representative source aide official chief"
-)
-# Members who, in the plural, speak for the organisation or place named in their phrase ("G7 ministers",
-# "BBC correspondents", "Labour MPs", "EU diplomats"); one of them is a person ("a Labour MP").
-MEMBER_NOUNS = lexicon(
-    "minister correspondent member delegate negotiator executive lawmaker legislator mp diplomat officer "
-    "staff"
 )
 # Nouns that stand for the place their "of" names ("the city of Phoenix", "the people of Scotland").
 PLACE_NOUNS = lexicon("city state town county province country nation republic kingdom government people")
@@ -298,9 +291,9 @@ class Resolver(Positions):
                 return found[0]
         return None
 
-    def _spoken_for(self, source: Token, people: bool = True) -> Entity | None:
+    def _spoken_for(self, source: Token) -> Entity | None:
         """'a Downing Street spokesman', 'a spokeswoman for the company': the organisation or place named
-        in the spokesperson phrase (or, with `people`, the person: 'Mr Blair's spokesman')."""
+        in the spokesperson phrase."""
         parts = [c for c in source.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
         parts += [
             g
@@ -314,7 +307,7 @@ class Resolver(Positions):
                 for a, b, _kind, entity in self.mentions:
                     if a <= tok.idx < b and entity.type in GROUP_TYPES:
                         return entity
-                    if people and a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ in ("poss", "pobj"):
+                    if a <= tok.idx < b and entity.type in PERSON_TYPES and part.dep_ in ("poss", "pobj"):
                         return entity  # "Mr Blair's spokesman", "a spokeswoman for Hillary Clinton"
         return None
 
@@ -513,9 +506,6 @@ class Resolver(Positions):
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
         if spokes and (same := self._same_spokesperson(acts, i)) is not None:
             return same
-        members = src.tag_ == "NNS" and src.lemma_.lower() in MEMBER_NOUNS
-        if members and (org := self._spoken_for(src, people=False)) is not None:
-            return Resolved(org, "role", f"'{src.text}' speak for {org.name}", mention)
         if (author := self._written_by(src)) is not None:
             return Resolved(author, "role", f"the {src.lemma_.lower()} is {author.name}'s", mention)
         if (linked := self.linked(src)) is not None:
@@ -532,17 +522,19 @@ class Resolver(Positions):
         """'The spokesman added ...': a bare definite spokesperson noun is the spokesperson of the last act
         whose source is one, at most ANTECEDENT_PARAGRAPHS back -- whoever that one spoke for, or no one
         (settled: an unnamed spokesman is not a person named nearby)."""
-        src, act = acts[i].source, acts[i]
+        act = acts[i]
+        src = act.source
         assert src is not None
         det = [c for c in src.children if c.dep_ == "det"]
         if [c.lower_ for c in det] != ["the"] or any(c.dep_ != "det" and c.i < src.i for c in src.children):
             return None
         here = self.paragraph(act.offset)
         for before in reversed(acts[:i]):
+            if here - self.paragraph(before.offset) > ANTECEDENT_PARAGRAPHS:
+                break  # acts are in text order: the rest lie further back
             prior = before.source
-            if prior is None or before.result is None or here - self.paragraph(before.offset) > ANTECEDENT_PARAGRAPHS:
-                continue
-            if prior.lemma_.lower() in SPOKES_NOUNS and prior.i != src.i:
+            if (prior is not None and prior.i != src.i and before.result is not None
+                    and prior.lemma_.lower() in SPOKES_NOUNS):
                 found = before.result
                 if found.entity is None:
                     return Resolved(None, "unresolved", f"'{src.text}': the unnamed {prior.text} before it",
