@@ -38,18 +38,17 @@ class Background:
     def start(self, watch: bool = False) -> None:
         self._wake.set()
         self._thread.start()
-        if watch:
-            threading.Thread(target=self._watch, name="newsdesk-watch", daemon=True).start()
+        if watch:  # the folders are read here, while the index is open (a quick stop closes it)
+            roots = [r for r in self.desk.roots() if r.is_dir()]
+            if roots:
+                threading.Thread(target=self._watch, args=(roots,), name="newsdesk-watch", daemon=True).start()
 
-    def _watch(self) -> None:
+    def _watch(self, roots: list[Path]) -> None:
         """Read the folders again after article files change (changes within a second are one)."""
         from watchfiles import watch
 
         from .corpus import is_article_file
 
-        roots = [r for r in self.desk.roots() if r.is_dir()]
-        if not roots:
-            return
         try:
             for _changes in watch(*roots, watch_filter=lambda _change, path: is_article_file(Path(path)),
                                   debounce=1000, stop_event=self._stop, raise_interrupt=False):
