@@ -363,3 +363,93 @@ def test_an_age_or_an_organisation_noun_the_article_supports_is_resolved(analyse
     _e, quotes, _c = analyse(text)
     q = quote_with(quotes, words)
     assert q.speaker.name == speaker and q.speaker.resolution == "role"
+
+
+def test_an_honorific_makes_a_person_whatever_the_ner_label(analyse):
+    text = (
+        "Home Office minister Hazel Blears said searches would target people of Islamic appearance.\n\n"
+        "Critics attacked the comments. Ms Blears said the powers were not aimed at one community."
+    )
+    entities, _q, claims = analyse(text)
+    blears = [e for e in entities if "Blears" in e.name]
+    assert [e.name for e in blears] == ["Hazel Blears"] and blears[0].type == "PERSON"
+    assert claim_with(claims, "not aimed at").claimant.name == "Hazel Blears"
+
+
+@pytest.mark.parametrize("gap, disputed", [(0, True), (4, False)])
+def test_an_accusation_disputes_what_the_accused_said_just_before(analyse, gap, disputed):
+    filler = "".join(f"The committee met on day {n} of the hearings.\n\n" for n in range(gap))
+    text = (
+        "Hazel Blears said innocent Muslims would be stopped more often.\n\n"
+        + filler
+        + "Massoud Shadjareh accused Ms Blears of playing an Islamophobia card."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "stopped more often")
+    assert [d.by.name for d in claim.disputed_by] == (["Massoud Shadjareh"] if disputed else [])
+
+
+def test_a_reply_by_saying_is_a_reply_and_hitting_back_disputes(analyse):
+    text = (
+        "Michael Ancram said ministers were running scared of a referendum.\n\n"
+        "Jack Straw hit back by saying Tory attitudes had kept the party out of power."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "running scared")
+    assert [d.by.name for d in claim.disputed_by] == ["Jack Straw"]
+
+
+def test_the_claims_points_back_at_the_claim_made_with_that_verb(analyse):
+    text = (
+        "Martin Mubanga claimed he was stripped and beaten at the camp.\n\n"
+        "He said he had been held for three years without a lawyer.\n\n"
+        "His family said he was looking forward to a quiet life.\n\n"
+        "Officials in Washington said the camp was run lawfully.\n\n"
+        "The US government denied the claims."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "stripped and beaten")
+    assert [d.by.name for d in claim.disputed_by] == ["the US government"]
+
+
+def test_faulting_someone_for_a_speech_act_disputes_their_claim(analyse):
+    text = (
+        "The government said the EU constitution would make Europe easier to understand.\n\n"
+        "Michael Ancram criticised the government for claiming the constitution was simple."
+    )
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "easier to understand")
+    assert [d.by.name for d in claim.disputed_by] == ["Michael Ancram"]
+
+
+def test_a_name_set_off_after_a_role_and_its_of_phrase_is_the_speaker(analyse):
+    text = (
+        "Lord Woolf said the guidelines would spare victims the trauma of court.\n\n"
+        "But director of the Victims of Crime Trust, Norman Brennan, said the guidelines were a disgrace."
+    )
+    _e, _q, claims = analyse(text)
+    assert claim_with(claims, "were a disgrace").claimant.name == "Norman Brennan"
+
+
+def test_who_is_faulted_for_a_speech_act_is_its_source(analyse):
+    text = "Michael Howard suspended the Slough association for refusing to deselect its candidate."
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "deselect its candidate")
+    assert (claim.claimant.name, claim.stance) == ("the Slough association", "refuses")
+
+
+@pytest.mark.parametrize(
+    "text, disputed",
+    [
+        ("Critics say the constitution is a step towards a federal Europe, but advocates say the constitution "
+         "ensures the enlarged EU works.", True),
+        ("Although Sony said it wanted to launch the PSP in Europe in March, gamers fear the launch has been "
+         "put back.", True),
+        ("Other countries are reported to have pledged cash, but the State Department said it was examining "
+         "what aid was needed.", False),  # nothing in common: two reports side by side
+    ],
+)
+def test_a_claim_set_against_another_in_its_sentence_disputes_it(analyse, text, disputed):
+    _e, _q, claims = analyse(text)
+    first = min((c for c in claims if c.attributed), key=lambda c: c.start)
+    assert bool(first.disputed_by) is disputed, [(c.text, c.disputed_by) for c in claims]

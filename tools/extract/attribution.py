@@ -23,7 +23,8 @@ Rules:
 - Source: the cue's nominal subject (for a verb of addressing in the passive, ADDRESSED_LEMMAS, its
   agent: "he was asked by reporters"; "he was told" has no source); a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
-  added that", "..., saying that", "responded by saying that"); the noun a relative or participial cue
+  added that", "..., saying that", "responded by saying that"), except that a cue faulted or praised "for"
+  or "of" it is the object's ("criticised the government for claiming"); the noun a relative or participial cue
   modifies ("a report that found"), or for a document noun the one who issued it ("Trump issued a
   statement saying" -> Trump); the object of "to" for "according to". A participle the parse hangs from a
   noun takes the subject of the clause before it ("... the need for a wall and adding, ..."); of two
@@ -365,6 +366,7 @@ def _agent_of(verb: Token) -> Token | None:
 
 def subject_of(verb: Token) -> Token | None:
     """The source of a cue verb: its nominal subject, climbing through coordination and subordination."""
+    cue = verb
     for _ in range(5):
         # of two subjects (a misparse) the nearer one, but not a dateline ("LONDON (Reuters) - Donald Trump
         # said") nor a quoted title ('Washington, star of "Scandal," thanked')
@@ -388,7 +390,16 @@ def subject_of(verb: Token) -> Token | None:
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _issuer(verb.head) or verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-            verb = verb.head.head  # "responded by saying that ..."
+            above = verb.head.head
+            faulted = next((c for c in above.children if c.dep_ == "dobj"), None)
+            if (
+                verb.i == cue.i  # the cue itself, not a verb climbed to ("blasted X for failing to make clear")
+                and verb.head.lower_ in ("for", "of")
+                and faulted is not None
+                and above.i < faulted.i < verb.head.i
+            ):
+                return faulted  # "criticised the government for claiming ...", "accused him of saying ..."
+            verb = above  # "responded by saying that ..."
         elif verb.dep_ in _INHERIT_SUBJECT and verb.head.i != verb.i:
             verb = verb.head
         elif verb.pos_ in ("ADV", "ADP") and verb.dep_ in ("advmod", "prep") and verb.head.i != verb.i:

@@ -25,24 +25,28 @@ those speech acts: what this module adds, rule by rule:
   digits), causal, prediction (future forms; a modal under a predicting cue), demand, comparison, opinion
   (evaluative words, a believing cue), a bare modal (prediction), a past-tense head (event), else statement.
 - disputes: the dispute expressions of `disputes.py` (denials, rejections, falsity verdicts, "no evidence
-  that", verdicts on claim nouns, accusations of lying). The disputer is the expression's subject through
+  that", verdicts on claim nouns, accusations). The disputer is the expression's subject through
   the resolver, else the speaker of the speech act holding it. The disputed claim: a claim of the owner
   the expression names ("rejected Peter Hain's claim"); else, for a stated proposition ("dismissed claims
   that P", "denied that P"), an attributed claim of someone else sharing MIN_SHARED_WORDS and
-  MIN_SHARED_SHARE of its content words, anywhere in the article; else, for an anaphor ("disputed this"),
-  the latest claim ending before it within DISPUTE_WINDOW sentences; else the proposition becomes a claim
-  of its own (the owner's, else "(no source given)" with the claim noun as its mention: "reports",
-  "claims"); such a claim answers nothing itself. An "arguing that ..." / "citing
-  ..." clause on the expression, or the expression's own speech act (else a denial claim of the disputer
+  MIN_SHARED_SHARE of its content words, anywhere in the article; else, for a definite claim noun, the
+  latest earlier claim whose cue is the noun's verb ("denied the claims" ... "he claimed"), however far back;
+  else, for an anaphor ("disputed this"), the latest claim ending before it within DISPUTE_WINDOW sentences;
+  else the proposition becomes a claim of its own (the owner's, else "(no source given)" with the claim
+  noun as its mention: "reports", "claims"); such a claim answers nothing itself. An "arguing that ..." /
+  "citing ..." clause on the expression, or the expression's own speech act (else a denial claim of the disputer
   made from it: "Tony Blair has dismissed reports ..."), is the counter-claim that `disputes` and
   `responds_to` the disputed claim; a dispute clause inside a claim's content is cut off.
-- replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back") responds to the last earlier
+- replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back"), or the means of one ("hit back
+  by saying"), responds to the last earlier
   claim of another claimant within DISPUTE_WINDOW sentences; a rebuttal ("retorted", "countered", "hit
   back") also disputes it.
 - critics: a claim of a group named for opposing ("critics say", "opponents argue", CRITIC_NOUNS)
   disputes the latest earlier claim of someone else within DISPUTE_WINDOW sentences.
-- contrasts: a claim whose sentence opens with "But", "However" or "Yet" disputes the latest earlier
-  claim of someone else within DISPUTE_WINDOW sentences when the two share a content word.
+- contrasts: a claim set against another claim of someone else in its own sentence ("X said P, but Y
+  argues Q"; "Although X says P, Y argues Q") disputes it when the two share a content word; else a claim whose sentence opens with "But",
+  "However" or "Yet" disputes the earlier claim of someone else within DISPUTE_WINDOW sentences that shares
+  the most content words with it (at least one).
 - contradictions: a claim that restates an earlier claim of another claimant (the same subject noun and
   CONTRADICTION_SHARE of the content words) with the negation turned disputes it.
 - nesting: a claim whose cue lies inside another claim's content gets the smallest such claim as
@@ -499,6 +503,16 @@ def _is_reply(cue: Token) -> bool:
     return lemma in REPLY_LEMMAS
 
 
+def _reply_verb(cue: Token) -> Token | None:
+    """The reply verb a cue is, or the one it is the means of ("hit back by saying", "responded by
+    insisting"), else None."""
+    if _is_reply(cue):
+        return cue
+    if cue.dep_ == "pcomp" and cue.head.lower_ == "by" and _is_reply(cue.head.head):
+        return cue.head.head
+    return None
+
+
 MIN_SENTENCE_WORDS = 5  # shorter sentences never become unattributed claims
 MIN_CONTENT_WORDS = 2  # an attribution whose content is one word ('in what they call') is a parse slip
 _WORD = re.compile(r"\w+")
@@ -799,11 +813,11 @@ def _disputed_claim(
         return n not in exclude and not same and not any(s <= at < e for s, e in d.content)
 
     candidates = [n for n, d in enumerate(drafts) if eligible(n, d)]
-    if owner is not None and owner.kind == "entity":
-        owned = [
-            n for n in candidates if drafts[n].claimant.entity_id == owner.entity_id and drafts[n].attributed
-        ]
+    if owner is not None and owner.kind != "unresolved":
+        owned = [n for n in candidates if _same_claimant(drafts[n].claimant, owner) and drafts[n].attributed]
         before = [n for n in owned if drafts[n].end <= at]
+        if expr.reach is not None:  # only what the owner said just before
+            owned = before = [n for n in before if here - expr.reach <= sent_no(drafts[n].start)]
         if before or owned:
             return (
                 max(before, key=lambda n: drafts[n].end)
@@ -824,6 +838,8 @@ def _disputed_claim(
         if best is not None:
             return best[1]
     if expr.pointer is not None and not expr.proposition:
+        if (named := _named_by_pointer(doc, drafts, expr.pointer, candidates, at)) is not None:
+            return named
         near = [
             n
             for n in candidates
@@ -831,6 +847,38 @@ def _disputed_claim(
         ]
         return max(near, key=lambda n: (drafts[n].end, drafts[n].attributed), default=None)
     return None
+
+
+DEFINITE_WORDS = frozenset({"the", "these", "those", "this", "that", "such"})
+
+
+def _same_word_family(noun: str, verb: str) -> bool:
+    """A claim noun and the verb it names ("claims"/"claimed", "allegation"/"alleged", "criticism"/
+    "criticised", "warning"/"warned"): a shared stem of 4 letters or more, at most 2 short of the shorter."""
+    common = 0
+    for a, b in zip(noun, verb):
+        if a != b:
+            break
+        common += 1
+    return common >= max(4, min(len(noun), len(verb)) - 2)
+
+
+def _named_by_pointer(doc: Doc, drafts: list[_Draft], pointer: Token, candidates: list[int], at: int) -> int | None:
+    """'denied the claims', 'rejected these allegations': a definite claim noun names the speech act it
+    points back at by its verb ("he claimed ...", "alleged ..."): the latest earlier claim whose cue is
+    that verb, however far back."""
+    if pointer.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in DEFINITE_WORDS for c in pointer.children):
+        return None
+    noun = pointer.lemma_.lower()
+    named = [
+        n
+        for n in candidates
+        if drafts[n].end <= at
+        and drafts[n].attributed
+        and drafts[n].cue_token is not None
+        and _same_word_family(noun, doc[drafts[n].cue_token].lemma_.lower())
+    ]
+    return max(named, key=lambda n: drafts[n].end, default=None)
 
 
 def _stated_claim(
@@ -991,12 +1039,15 @@ def _link_replies(doc: Doc, drafts: list[_Draft]) -> None:
     disputes it."""
     sent_no = _sentence_number(doc)
     for n, d in enumerate(drafts):
-        if d.cue_token is None or d.stated or d.responds_to or not _is_reply(doc[d.cue_token]):
+        if d.cue_token is None or d.stated or d.responds_to:
+            continue
+        reply = _reply_verb(doc[d.cue_token])
+        if reply is None:
             continue
         target = _answered(drafts, n, sent_no)
         if target is not None:
             d.responds_to.add(target)
-            if _is_rebuttal(doc[d.cue_token]) and d.cue is not None:
+            if _is_rebuttal(reply) and d.cue is not None:
                 _mark_disputed(drafts, target, n, d.cue)
 
 
@@ -1020,8 +1071,15 @@ def _link_contrasts(doc: Doc, drafts: list[_Draft]) -> None:
     opens with a contrast (CONTRAST_WORDS) disputes a claim of someone else in an earlier sentence nearby
     (`_earlier_claims`) that it shares content words with: the one sharing most, the latest of equals."""
     sent_no = _sentence_number(doc)
+    by_cue = {d.cue_token: m for m, d in enumerate(drafts) if d.cue_token is not None and d.attributed and not d.stated}
     for n, d in enumerate(drafts):
         if d.cue is None or d.stated or d.disputes or not d.attributed or d.cue_token is None:
+            continue
+        if (m := _contrasted_in_sentence(doc[d.cue_token], by_cue)) is not None:
+            if not _same_claimant(drafts[m].claimant, d.claimant) and _draft_words(doc, drafts[m]) & _draft_words(
+                doc, d
+            ):
+                _mark_disputed(drafts, m, n, d.cue)
             continue
         if doc[d.cue_token].sent[0].lower_ not in CONTRAST_WORDS:
             continue
@@ -1031,6 +1089,25 @@ def _link_contrasts(doc: Doc, drafts: list[_Draft]) -> None:
         target = max(shared, key=lambda m: (shared[m], drafts[m].end), default=None)
         if target is not None and shared[target]:
             _mark_disputed(drafts, target, n, d.cue)
+
+
+CONCESSIVE_MARKS = frozenset({"whereas", "although", "though"})  # not "while", as often "and" or "when"
+
+
+def _contrasted_in_sentence(cue: Token, by_cue: dict[int, int]) -> int | None:
+    """The claim a cue is set against in its own sentence: the one it is joined to by "but"/"yet" ("X
+    said P, but Y argues Q"), or one in its concessive clause ("Although X says P, Y argues Q")."""
+    if cue.dep_ == "conj" and cue.head.i in by_cue:
+        if any(c.dep_ == "cc" and c.lower_ in CONTRAST_WORDS for c in (*cue.head.children, *cue.children)):
+            return by_cue[cue.head.i]
+    for child in cue.children:
+        if (
+            child.dep_ == "advcl"
+            and child.i in by_cue
+            and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE_MARKS for c in child.children)
+        ):
+            return by_cue[child.i]
+    return None
 
 
 def _is_rebuttal(cue: Token) -> bool:

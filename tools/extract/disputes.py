@@ -15,7 +15,9 @@ at; claims.py links each one to the claim it answers. The forms, each a general 
    A light-verb phrase counts the same ("cast doubt on this", "take issue with the claim",
    DISPUTE_NOUNS).
    Attack verbs (POINTER_LEMMAS: question, challenge, mock, criticise, "lie about") dispute only a claim
-   pointer they take as object ("mocked the complaint"; not "questioned whether", "criticised the plan").
+   pointer they take as object ("mocked the complaint"; not "questioned whether", "criticised the plan"),
+   or the claim of someone they fault for a speech act ("criticised the government for claiming P": the
+   object owns the claim, P is its proposition).
    A clause after a disputing verb that asks (whether, what, how) is no proposition.
 2. A falsity verdict on a claim: an anaphor or claim noun said to be false (FALSITY_WORDS anywhere in
    the predicate: "the allegations were untrue", "called the claims nonsense", "dismissed them as a load
@@ -26,8 +28,10 @@ at; claims.py links each one to the claim it answers. The forms, each a general 
 4. A verdict on a claim: a claim noun (VERDICT_NOUNS) with a determiner or owner as the subject of a reported clause
    ("Mr Blair said the claims were 'reheated'", "said a claim by Peter Hain ... shows Labour is
    rattled"), unless the verdict confirms it (CONFIRMING_WORDS: true, accurate, fair...).
-5. An accusation of untruth: "accused Labour of lying", "accused him of misleading voters" (LYING_WORDS):
-   the accused's claim is disputed.
+5. An accusation: "accused Labour of lying", "accused him of misleading voters" (LYING_WORDS) disputes
+   the accused's claim wherever it stands; any other accusation ("accused Ms Blears of playing an
+   Islamophobia card", "responded by accusing the prime minister of hiding away") answers what the accused
+   said just before it, so it disputes only an accused's claim within ACCUSATION_REACH sentences before.
 A demand-like claim noun carries its infinitive as the proposition ("rejected the call to open up the
 books"), a claim noun with no clause its complement ("accusations of anti-Semitism, claims denied by
 Labour").
@@ -38,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .attribution import lexicon
+from .attribution import REPORT_RATIO, default_lexicon, lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -77,6 +81,9 @@ CONFIRMING_WORDS = lexicon(
 VERDICT_NOUNS = lexicon("claim allegation accusation suggestion charge rumour rumor speculation assertion")
 
 
+ACCUSATION_REACH = 2  # sentences back in which an accusation not of lying finds the claim it answers
+
+
 @dataclass(frozen=True)
 class DisputeExpr:
     cue: Token  # the disputing word ("denied", "untrue", "evidence")
@@ -85,6 +92,7 @@ class DisputeExpr:
     pointer: Token | None  # an anaphor or claim noun pointing at the disputed claim
     owner: Token | None  # whose claim the pointer names ("the BNP's claim")
     proposition: frozenset[int]  # tokens of the disputed proposition stated in place
+    reach: int | None = None  # sentences back in which the owner's claim must lie (None: anywhere)
 
 
 def is_claim_pointer(token: Token) -> bool:
@@ -200,17 +208,18 @@ def disputer_of(verb: Token) -> Token | None:
 
 
 def _accusation(token: Token) -> DisputeExpr | None:
-    """'accused Labour of lying', 'accused him of misleading voters': whoever is accused of untruth has
-    their claim disputed (the accused is the owner, the accuser the disputer)."""
+    """'accused Labour of lying', 'accused Ms Blears of playing an Islamophobia card': the accused is the
+    owner of the disputed claim, the accuser the disputer; only an accusation of untruth reaches past
+    ACCUSATION_REACH sentences."""
     if token.pos_ != "VERB" or token.lemma_.lower() not in ("accuse", "charge"):
         return None
     accused = next((c for c in token.children if c.dep_ == "dobj"), None)
     of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if accused is None or of is None:
         return None
-    if not any(t.lemma_.lower() in LYING_WORDS for t in of.subtree):
-        return None
-    return DisputeExpr(token, token.idx + len(token), disputer_of(token), None, accused, frozenset())
+    lying = any(t.lemma_.lower() in LYING_WORDS for t in of.subtree)
+    reach = None if lying else ACCUSATION_REACH
+    return DisputeExpr(token, token.idx + len(token), disputer_of(token), None, accused, frozenset(), reach)
 
 
 def _verdict(token: Token) -> DisputeExpr | None:
@@ -257,6 +266,9 @@ def _verb_dispute(token: Token) -> DisputeExpr | None:
         if is_claim_pointer(obj):
             clause = _clause_of(obj) or _infinitive_of(obj) or _complement_of(obj)
             return DisputeExpr(token, token.idx + len(token), disputer, obj, owner_of(obj), clause)
+    if lemma in POINTER_LEMMAS and (said := _faulted_saying(token)) is not None:
+        accused, proposition = said
+        return DisputeExpr(token, token.idx + len(token), disputer, None, accused, proposition)
     clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
     if (
         clause is not None
@@ -269,6 +281,21 @@ def _verb_dispute(token: Token) -> DisputeExpr | None:
     ):
         return DisputeExpr(token, token.idx + len(token), disputer, None, None, _tokens_without_mark(clause))
     return None
+
+
+def _faulted_saying(verb: Token) -> tuple[Token, frozenset[int]] | None:
+    """'criticised the government for claiming the constitution would ...': the object of an attack verb,
+    faulted for a speech act (a reporting verb, REPORT_RATIO), owns the claim; its clause is the claim."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    act = _pobj(verb, "for")
+    act = act or next(
+        (g for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pcomp"),
+        None,
+    )
+    if obj is None or act is None or act.pos_ != "VERB" or default_lexicon().ratio(act) < REPORT_RATIO:
+        return None
+    clause = next((c for c in act.children if c.dep_ == "ccomp"), None)
+    return obj, _tokens_without_mark(clause) if clause is not None else frozenset()
 
 
 def _light_verb_dispute(token: Token) -> DisputeExpr | None:

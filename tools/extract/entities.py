@@ -11,7 +11,8 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    one character, markup characters, pronouns and stop words (acronyms such as "US" are kept).
 2. Names. Titles before a person's name are not part of the name ("President Putin" and "Mr Putin" name
    "Putin"; an honorific, or a title before a one-word name, just outside the span is added to the
-   mention's text), nor are suffixes ("Jr."); titles and suffixes come from nameparser. A name's key
+   mention's text), nor are suffixes ("Jr."); titles and suffixes come from nameparser. A span of any
+   label that opens with an honorific and a capitalised word is a person's name ("Ms Blears" as ORG). A name's key
    ignores case, accents, dots in acronyms and a leading "the" ("Nato" = "NATO", "U.S." = "US"); a
    person's key also ignores middle initials ("Donald J. Trump" = "Donald Trump").
 3. Places (places.py, from pinned packages). A spelling of a country takes the country's canonical name
@@ -190,8 +191,18 @@ def _is_junk(doc: Doc, p: _Piece) -> bool:
 
 
 def _strip_titles(doc: Doc, p: _Piece) -> None:
-    """Person names lose leading titles and trailing suffixes; an honorific just before is taken in."""
+    """Person names lose leading titles and trailing suffixes; an honorific just before is taken in. A
+    span of another label that opens with an honorific and a capitalised word ("Ms Blears" as ORG) is a
+    person's name."""
     p.mention_start = p.start
+    if (
+        p.label != "PERSON"
+        and p.end - p.start > 1
+        and _bare(doc[p.start].text) in HONORIFICS
+        and doc[p.start].text[:1].isupper()
+        and doc[p.start + 1].is_title
+    ):
+        p.label = "PERSON"
     if p.label != "PERSON":
         return
     titles, suffixes = _titles(), _suffixes()

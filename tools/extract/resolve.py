@@ -11,7 +11,8 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    twice, more than anyone else); "Q" names no one.
 2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
 3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
-   "alias"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
+   "alias"; also one set off by commas after the noun's own "of" phrase: "director of the Victims of Crime
+   Trust, Norman Brennan,"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
    minister") is "role" (entities.py, rule 7); a place noun speaks for the place its "of" names ("the
    city of Phoenix", "the government of Mexico"). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
@@ -244,6 +245,17 @@ class Resolver(Positions):
         an apposition names a person or organisation ("a new book, Brown's Britain" is not Britain)."""
         doc = source.doc
         heads = [(source, True)] + [(c, False) for c in source.children if c.dep_ == "appos"]
+        if source.pos_ == "NOUN":  # "director of the Victims of Crime Trust, Norman Brennan,": set off deeper
+            heads += [
+                (t, False)
+                for t in source.subtree
+                if t.i > source.i
+                and t.head.i != source.i
+                and t.dep_ in ("appos", "npadvmod")
+                and t.pos_ == "PROPN"
+                and t.left_edge.i > 0
+                and doc[t.left_edge.i - 1].text == ","
+            ]
         if source.lemma_.lower() in PLACE_NOUNS:  # "the city of Phoenix", "the government of Mexico"
             heads += [
                 (g, False)
