@@ -21,7 +21,7 @@ FLOORS = {
         "pronoun": 0.87,
         "role": 0.46,
         "claimant": 0.80,
-        "dispute_recall": 0.13,
+        "dispute_recall": 0.14,
         "dispute_precision": 0.85,
     },
     "held": {
