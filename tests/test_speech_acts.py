@@ -37,6 +37,12 @@ def claim_with(claims: list[Claim], words: str) -> Claim:
     return hits[0]
 
 
+def disputers(analyse, text: str, words: str) -> list[str | None]:
+    """Who disputes the claim holding these words."""
+    _e, _q, claims = analyse(text)
+    return [d.by.name for d in claim_with(claims, words).disputed_by]
+
+
 # -- gender and pronouns --------------------------------------------------------------------------
 
 
@@ -249,26 +255,6 @@ def test_a_noun_phrase_frame_is_reported_speech(analyse):
     assert claim_with(claims, "climate change a hoax").claimant.name == "Donald Trump"
 
 
-def test_critics_dispute_the_claim_before_them(analyse):
-    text = (
-        "The minister, Anna Berg, said the new law would protect patients.\n\n"
-        "But critics say the law could allow doctors to end lives."
-    )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "protect patients")
-    assert [d.by.name for d in claim.disputed_by] == ["critics"]
-
-
-def test_an_accusation_of_lying_disputes_the_accused_claim(analyse):
-    text = (
-        "Labour said the Tory tax plans would cost £35bn.\n\n"
-        "Michael Howard accused Labour of lying about the figures."
-    )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "would cost")
-    assert [d.by.name for d in claim.disputed_by] == ["Michael Howard"]
-
-
 def test_a_person_of_a_named_person_is_nobody_the_article_names_nearby(analyse):
     text = (
         "Tim Morrison testified on Tuesday.\n\n"
@@ -278,16 +264,6 @@ def test_a_person_of_a_named_person_is_nobody_the_article_names_nearby(analyse):
     _e, quotes, _c = analyse(text)
     q = quote_with(quotes, "outside the scope")
     assert q.speaker.entity_id is None and q.speaker.name == "Morrison's lawyer"
-
-
-def test_a_contrasting_claim_of_someone_else_disputes_the_one_before(analyse):
-    text = (
-        "Stephanie Grisham said the call with Zelensky was perfectly normal.\n\n"
-        "However, Alexander Vindman told lawmakers that the call was improper."
-    )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "perfectly normal")
-    assert [d.by.name for d in claim.disputed_by] == ["Alexander Vindman"]
 
 
 def test_a_contrast_disputes_the_earlier_claim_it_shares_most_words_with(analyse):
@@ -384,19 +360,7 @@ def test_an_accusation_disputes_what_the_accused_said_just_before(analyse, gap, 
         + filler
         + "Massoud Shadjareh accused Ms Blears of playing an Islamophobia card."
     )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "stopped more often")
-    assert [d.by.name for d in claim.disputed_by] == (["Massoud Shadjareh"] if disputed else [])
-
-
-def test_a_reply_by_saying_is_a_reply_and_hitting_back_disputes(analyse):
-    text = (
-        "Michael Ancram said ministers were running scared of a referendum.\n\n"
-        "Jack Straw hit back by saying Tory attitudes had kept the party out of power."
-    )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "running scared")
-    assert [d.by.name for d in claim.disputed_by] == ["Jack Straw"]
+    assert disputers(analyse, text, "stopped more often") == (["Massoud Shadjareh"] if disputed else [])
 
 
 def test_the_claims_points_back_at_the_claim_made_with_that_verb(analyse):
@@ -407,19 +371,7 @@ def test_the_claims_points_back_at_the_claim_made_with_that_verb(analyse):
         "Officials in Washington said the camp was run lawfully.\n\n"
         "The US government denied the claims."
     )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "stripped and beaten")
-    assert [d.by.name for d in claim.disputed_by] == ["the US government"]
-
-
-def test_faulting_someone_for_a_speech_act_disputes_their_claim(analyse):
-    text = (
-        "The government said the EU constitution would make Europe easier to understand.\n\n"
-        "Michael Ancram criticised the government for claiming the constitution was simple."
-    )
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "easier to understand")
-    assert [d.by.name for d in claim.disputed_by] == ["Michael Ancram"]
+    assert disputers(analyse, text, "stripped and beaten") == ["the US government"]
 
 
 def test_a_name_set_off_after_a_role_and_its_of_phrase_is_the_speaker(analyse):
@@ -453,3 +405,47 @@ def test_a_claim_set_against_another_in_its_sentence_disputes_it(analyse, text, 
     _e, _q, claims = analyse(text)
     first = min((c for c in claims if c.attributed), key=lambda c: c.start)
     assert bool(first.disputed_by) is disputed, [(c.text, c.disputed_by) for c in claims]
+
+
+@pytest.mark.parametrize(
+    "text, words, disputer",
+    [
+        pytest.param(
+            "The minister, Anna Berg, said the new law would protect patients.\n\n"
+            "But critics say the law could allow doctors to end lives.",
+            "protect patients",
+            "critics",
+            id="critics_dispute_the_claim_before_them",
+        ),
+        pytest.param(
+            "Labour said the Tory tax plans would cost £35bn.\n\n"
+            "Michael Howard accused Labour of lying about the figures.",
+            "would cost",
+            "Michael Howard",
+            id="an_accusation_of_lying_disputes_the_accused_claim",
+        ),
+        pytest.param(
+            "Michael Ancram said ministers were running scared of a referendum.\n\n"
+            "Jack Straw hit back by saying Tory attitudes had kept the party out of power.",
+            "running scared",
+            "Jack Straw",
+            id="a_reply_by_saying_is_a_reply_and_hitting_back_disputes",
+        ),
+        pytest.param(
+            "The government said the EU constitution would make Europe easier to understand.\n\n"
+            "Michael Ancram criticised the government for claiming the constitution was simple.",
+            "easier to understand",
+            "Michael Ancram",
+            id="faulting_someone_for_a_speech_act_disputes_their_claim",
+        ),
+        pytest.param(
+            "Stephanie Grisham said the call with Zelensky was perfectly normal.\n\n"
+            "However, Alexander Vindman told lawmakers that the call was improper.",
+            "perfectly normal",
+            "Alexander Vindman",
+            id="a_contrasting_claim_of_someone_else_disputes_the_one_before",
+        ),
+    ],
+)
+def test_a_claim_is_disputed_by_what_answers_it(analyse, text, words, disputer):
+    assert disputers(analyse, text, words) == [disputer]
