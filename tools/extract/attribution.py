@@ -24,8 +24,8 @@ Rules:
   agent: "he was asked by reporters"; "he was told" has no source); a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
   added that", "..., saying that", "responded by saying that"), except that a cue faulted or praised "for"
-  or "of" it is the object's ("criticised the government for claiming"); the noun a relative or participial cue
-  modifies ("a report that found"), or for a document noun the one who issued it ("Trump issued a
+  or "of" it is the object's ("criticised the government for claiming"); the noun a relative or
+  participial cue modifies ("a report that found"), or for a document noun the one who issued it ("Trump issued a
   statement saying" -> Trump); the object of "to" for "according to". A participle the parse hangs from a
   noun takes the subject of the clause before it ("... the need for a wall and adding, ..."); of two
   subjects (a misparse) the nearer wins, never a dateline ("LONDON (Reuters) - ...") or a quoted title.

@@ -34,19 +34,18 @@ those speech acts: what this module adds, rule by rule:
   else, for an anaphor ("disputed this"), the latest claim ending before it within DISPUTE_WINDOW sentences;
   else the proposition becomes a claim of its own (the owner's, else "(no source given)" with the claim
   noun as its mention: "reports", "claims"); such a claim answers nothing itself. An "arguing that ..." /
-  "citing ..." clause on the expression, or the expression's own speech act (else a denial claim of the disputer
-  made from it: "Tony Blair has dismissed reports ..."), is the counter-claim that `disputes` and
+  "citing ..." clause on the expression, or the expression's own speech act (else a denial claim of the
+  disputer made from it: "Tony Blair has dismissed reports ..."), is the counter-claim that `disputes` and
   `responds_to` the disputed claim; a dispute clause inside a claim's content is cut off.
 - replies: a claim whose cue is a reply verb (REPLY_LEMMAS, or "hit back"), or the means of one ("hit back
-  by saying"), responds to the last earlier
-  claim of another claimant within DISPUTE_WINDOW sentences; a rebuttal ("retorted", "countered", "hit
-  back") also disputes it.
+  by saying"), responds to the last earlier claim of another claimant within DISPUTE_WINDOW sentences; a
+  rebuttal ("retorted", "countered", "hit back") also disputes it.
 - critics: a claim of a group named for opposing ("critics say", "opponents argue", CRITIC_NOUNS)
   disputes the latest earlier claim of someone else within DISPUTE_WINDOW sentences.
 - contrasts: a claim set against another claim of someone else in its own sentence ("X said P, but Y
-  argues Q"; "Although X says P, Y argues Q") disputes it when the two share a content word; else a claim whose sentence opens with "But",
-  "However" or "Yet" disputes the earlier claim of someone else within DISPUTE_WINDOW sentences that shares
-  the most content words with it (at least one).
+  argues Q"; "Although X says P, Y argues Q") disputes it when the two share a content word; else a claim
+  whose sentence opens with "But", "However" or "Yet" disputes the earlier claim of someone else within
+  DISPUTE_WINDOW sentences that shares the most content words with it (at least one).
 - contradictions: a claim that restates an earlier claim of another claimant (the same subject noun and
   CONTRADICTION_SHARE of the content words) with the negation turned disputes it.
 - nesting: a claim whose cue lies inside another claim's content gets the smallest such claim as
