@@ -88,7 +88,7 @@ from .attribution import (
     speech_acts,
 )
 from .checkworthiness import score_sentence
-from .disputes import DisputeExpr, find_disputes
+from .disputes import DEFINITE_WORDS, DisputeExpr, find_disputes
 from .positions import text_of
 from .resolve import FIRST_PERSON, Resolver, pronoun_word
 
@@ -846,9 +846,6 @@ def _disputed_claim(
         ]
         return max(near, key=lambda n: (drafts[n].end, drafts[n].attributed), default=None)
     return None
-
-
-DEFINITE_WORDS = frozenset({"the", "these", "those", "this", "that", "such"})
 
 
 def _same_word_family(noun: str, verb: str) -> bool:

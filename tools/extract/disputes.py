@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .attribution import REPORT_RATIO, default_lexicon, lexicon
+from .attribution import REPORT_RATIO, default_lexicon, lexicon, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -77,6 +77,7 @@ LYING_WORDS = lexicon(
 CONFIRMING_WORDS = lexicon(
     "true accurate correct right fair valid justified credible confirm prove accept agree plausible reasonable"
 )
+DEFINITE_WORDS = lexicon("the these those this that such")  # a claim noun with one points at a claim
 # The claim nouns a verdict is passed on (not "the figures", "the call", which are things as well as claims).
 VERDICT_NOUNS = lexicon("claim allegation accusation suggestion charge rumour rumor speculation assertion")
 
@@ -232,7 +233,7 @@ def _verdict(token: Token) -> DisputeExpr | None:
     ):
         return None
     if not any(
-        c.dep_ == "det" and c.lower_ in ("the", "these", "those", "such", "this", "that")
+        c.dep_ == "det" and c.lower_ in DEFINITE_WORDS
         for c in token.children
     ) and not any(c.dep_ == "poss" for c in token.children):
         return None  # "claims" of no one in particular
@@ -284,18 +285,20 @@ def _verb_dispute(token: Token) -> DisputeExpr | None:
 
 
 def _faulted_saying(verb: Token) -> tuple[Token, frozenset[int]] | None:
-    """'criticised the government for claiming the constitution would ...': the object of an attack verb,
-    faulted for a speech act (a reporting verb, REPORT_RATIO), owns the claim; its clause is the claim."""
-    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-    act = _pobj(verb, "for")
-    act = act or next(
+    """'criticised the government for claiming the constitution would ...': a speech act (a reporting verb,
+    REPORT_RATIO) an attack verb faults its object for; the act's source (the object, by
+    `attribution.subject_of`) owns the claim, the act's clause is the claim."""
+    act = next(
         (g for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pcomp"),
         None,
     )
-    if obj is None or act is None or act.pos_ != "VERB" or default_lexicon().ratio(act) < REPORT_RATIO:
+    if act is None or act.pos_ != "VERB" or default_lexicon().ratio(act) < REPORT_RATIO:
+        return None
+    owner = subject_of(act)
+    if owner is None or owner.head.i != verb.i or owner.dep_ != "dobj":
         return None
     clause = next((c for c in act.children if c.dep_ == "ccomp"), None)
-    return obj, _tokens_without_mark(clause) if clause is not None else frozenset()
+    return owner, _tokens_without_mark(clause) if clause is not None else frozenset()
 
 
 def _light_verb_dispute(token: Token) -> DisputeExpr | None:

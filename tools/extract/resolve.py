@@ -12,8 +12,8 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
 2. First person ("I", "we", "my") inside a quotation is that quotation's speaker ("first-person").
 3. Names: the entity with a mention over the source's head word or a name in apposition ("named",
    "alias"; also one set off by commas after the noun's own "of" phrase: "director of the Victims of Crime
-   Trust, Norman Brennan,"); a role mention the entity extractor defined ("Lavrov, the foreign minister" ... "the foreign
-   minister") is "role" (entities.py, rule 7); a place noun speaks for the place its "of" names ("the
+   Trust, Norman Brennan,"); a role mention the entity extractor defined ("Lavrov, the foreign minister"
+   ... "the foreign minister") is "role" (entities.py, rule 7); a place noun speaks for the place its "of" names ("the
    city of Phoenix", "the government of Mexico"). A modifier never speaks ("the Russian president" is not Russia), except for a
    spokesperson noun, which speaks for the organisation or place named in it ("a Downing Street
    spokesman", "a spokeswoman for the company": "role"), and a document for its author or issuer
