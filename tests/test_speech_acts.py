@@ -449,3 +449,57 @@ def test_a_claim_set_against_another_in_its_sentence_disputes_it(analyse, text, 
 )
 def test_a_claim_is_disputed_by_what_answers_it(analyse, text, words, disputer):
     assert disputers(analyse, text, words) == [disputer]
+
+
+# -- roles -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lead, named",
+    [
+        ("Police stop more Muslims, a Home Office minister has said.", True),  # the lead names no one
+        ("Police say they stop more Muslims.\n\nOn Monday a Home Office minister spoke.", False),  # not the lead
+    ],
+)
+def test_an_indefinite_role_in_the_lead_is_the_person_the_next_paragraph_names(analyse, lead, named):
+    text = lead + '\n\nHazel Blears said innocent Muslims would be targeted.\n\n"It is a reality," she said.'
+    _e, quotes, _c = analyse(text)
+    hits = [q for q in quotes if "Muslims" in q.text and q.speaker.mention and "minister" in q.speaker.mention.text]
+    if named:
+        assert hits and hits[0].speaker.name == "Hazel Blears"
+    else:
+        assert all(q.speaker.name != "Hazel Blears" for q in hits)
+
+
+def test_a_role_names_the_same_person_throughout_the_article(analyse):
+    text = (
+        "Tony Blair has dismissed reports he made a deal with Gordon Brown.\n\n"
+        '"You do not do deals over jobs like this," the prime minister told the BBC.\n\n'
+        "Mr Brown said on Monday that the economy was strong.\n\n"
+        "But the prime minister said the rumours were a load of nonsense."
+    )
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "rumours were").speaker.name == "Tony Blair"
+
+
+def test_he_after_a_resolved_role_source_is_that_person(analyse):
+    text = (
+        "Tony Blair has dismissed reports he made a deal with Gordon Brown.\n\n"
+        '"You do not do deals over jobs like this," the prime minister told the BBC.\n\n'
+        "There was speculation that Mr Brown and the prime minister had argued over the tsunami.\n\n"
+        "But the prime minister said he had discussed these claims with Mr Brown and dismissed them."
+    )
+    assert disputers(analyse, text, "had argued") == ["Tony Blair"]
+
+
+def test_the_statement_is_the_last_statements_issuer_and_a_paper_is_no_person(analyse):
+    text = (
+        "Amnesty International has criticised the trial of the two journalists in Cairo.\n\n"
+        'An Amnesty International statement said: "The court\'s decision is erroneous." '
+        'The statement continued: "Both cases will be referred to arbitration."\n\n'
+        "Spanish daily ABC accuses Michael Owen of launching a witch-hunt. "
+        '"Perhaps it was because the team had played so poorly," the paper says.'
+    )
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "referred to arbitration").speaker.name == "Amnesty International"
+    assert quote_with(quotes, "played so poorly").speaker.name != "Michael Owen"

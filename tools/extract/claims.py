@@ -90,7 +90,7 @@ from .attribution import (
 from .checkworthiness import score_sentence
 from .disputes import DEFINITE_WORDS, DisputeExpr, find_disputes
 from .positions import text_of
-from .resolve import FIRST_PERSON, Resolver, pronoun_word
+from .resolve import FIRST_PERSON, Resolver, SpeakerSpan, pronoun_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -430,7 +430,7 @@ def unnamed(doc: Doc, span: CharSpan, head: Token, mention: Span) -> Claimant:
 
 
 def claimant_from_source(
-    doc: Doc, source: tuple[int, int] | None, head_i: int | None, resolver: Resolver, speakers: list[CharSpan]
+    doc: Doc, source: tuple[int, int] | None, head_i: int | None, resolver: Resolver, speakers: list[SpeakerSpan]
 ) -> Claimant:
     """A claimant from a source phrase, through the one resolver: a known entity, an unnamed group, or
     unresolved."""
@@ -763,7 +763,7 @@ class _Who:
 
     doc: Doc
     resolver: Resolver
-    speakers: list[CharSpan]
+    speakers: list[SpeakerSpan]
     types: dict[str, str]
 
     def claimant(self, source: CharSpan | None, head_i: int | None) -> Claimant:
@@ -1195,10 +1195,15 @@ def extract_claims(doc: Doc, article_id: str, entities: list[Entity], quotes: li
     """Every claim of the article, attributed and unattributed, in reading order (see the module rules)."""
     types = {e.id: e.type for e in entities}
     quoted = [(f.start, f.end) for q in quotes for f in q.quoted]
+    by_id = {e.id: e for e in entities}
     speakers = [
-        (q.speaker.mention.start, q.speaker.mention.end)
+        (
+            q.speaker.mention.start,
+            q.speaker.mention.end,
+            by_id[q.speaker.entity_id] if q.speaker.resolution == "role" else None,
+        )
         for q in quotes
-        if q.speaker.entity_id and q.speaker.mention
+        if q.speaker.entity_id in by_id and q.speaker.mention
     ]
     who = _Who(doc, Resolver(doc, entities, quoted), speakers, types)
     attributions = reports(doc)

@@ -38,7 +38,12 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    argued"), else (without a possessor: "Morrison's lawyer" is someone new) the last person in subject or
    speaker position in this or the previous paragraph (anaphoric), else the named person of that next
    act -- never a person the article gives another office of that name ("Former welfare minister
-   Frank Field" is not "the prime minister").
+   Frank Field" is not "the prime minister"). A role names one person throughout an article: once "the
+   prime minister" is resolved, a later "the prime minister" is that person. An indefinite one ("a Home
+   Office minister has said") is no one, except in the lead: the first person named as a subject in the
+   next paragraph (news's delayed identification). A document ("the paper", "the report") or an
+   organisation noun is never a person. A source phrase resolved so counts as a mention of its person
+   for the pronouns after it ("the prime minister said he ...").
 6. A plural phrase ("some economists", "officials") is never one person. Everything else: unresolved.
 """
 
@@ -60,6 +65,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 CharSpan = tuple[int, int]
+# a speech act's source phrase, with the entity it was resolved to when a description named it ("the
+# prime minister"), else None
+SpeakerSpan = tuple[int, int, "Entity | None"]
 ANTECEDENT_PARAGRAPHS = 4
 
 FIRST_PERSON = frozenset(["i", "we", "me", "us", "my", "our"])
@@ -167,6 +175,7 @@ class Resolver(Positions):
         self._people: list[tuple[int, str]] | None = None
         self._people_starts: list[int] = []
         self._ages: dict[str, set[str]] | None = None  # computed on the first age description
+        self._same_role: dict[Role, tuple[int, Entity]] = {}  # role -> where and whom it first named
 
     # -- positions ---------------------------------------------------------------------------------
 
@@ -289,7 +298,10 @@ class Resolver(Positions):
         Aronberg', 'Sanders' fundraising email', 'a Hillary Clinton ad', 'a survey by Penelope Abernathy'."""
         if source.lemma_.lower() not in DOCUMENTS:
             return None
-        holders = [c for c in source.children if c.dep_ in ("poss", "compound", "nmod")]
+        holders = [
+            c for c in source.children
+            if c.dep_ in ("poss", "compound", "nmod") or (c.dep_ == "amod" and c.pos_ == "PROPN")
+        ]  # "An Amnesty International statement": the parser may take the name for an adjective
         for c in source.children:
             if c.dep_ == "prep" and c.lower_ in ("by", "from"):
                 holders += [g for g in c.children if g.dep_ == "pobj"]
@@ -323,13 +335,20 @@ class Resolver(Positions):
                         return entity  # "Mr Blair's spokesman", "a spokeswoman for Hillary Clinton"
         return None
 
-    def antecedent(self, at: int, pronoun: str, speakers: list[CharSpan]) -> tuple[Entity, str] | None:
-        """The entity a third-person pronoun at `at` refers to (rule 4), with the evidence."""
+    def antecedent(self, at: int, pronoun: str, speakers: list[SpeakerSpan]) -> tuple[Entity, str] | None:
+        """The entity a third-person pronoun at `at` refers to (rule 4), with the evidence. A resolved
+        source phrase no entity mention covers ("the prime minister said he ...") counts as a mention."""
         types = PERSON_TYPES if pronoun in HE_SHE else (IT_TYPES if pronoun == "it" else GROUP_TYPES)
         here = self.paragraph(at)
         best_subject: tuple[Entity, int] | None = None
         best_any: tuple[Entity, int] | None = None
-        for start, end, _kind, entity in self.mentions:
+        starts = [m[0] for m in self.mentions]
+        extra = [
+            (a, b, "speaker", e)
+            for a, b, e in speakers
+            if e is not None and a < at and bisect.bisect_left(starts, a) == bisect.bisect_left(starts, b)
+        ]
+        for start, end, _kind, entity in sorted(self.mentions + extra, key=lambda m: m[0]) if extra else self.mentions:
             if start >= at:
                 break
             if end > at or entity.type not in types or not self.agrees(pronoun, entity):
@@ -341,7 +360,7 @@ class Resolver(Positions):
             while head is not None and head.head.i != head.i and start <= head.head.idx < end:
                 head = head.head
             subject = (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj")) or any(
-                a <= start < b for a, b in speakers
+                a <= start < b for a, b, _e in speakers
             )
             if subject:
                 best_subject = (entity, start)
@@ -457,7 +476,7 @@ class Resolver(Positions):
                 act.result = self._role(acts, i) or act.result
 
     def resolve_source(
-        self, source: Token, span: CharSpan, speakers: list[CharSpan] | None = None
+        self, source: Token, span: CharSpan, speakers: list[SpeakerSpan] | None = None
     ) -> Resolved:
         """One source phrase met outside the speech-act pass (a claim's, a disputer, a claim noun's owner):
         rules 2-6, with `speakers` the source spans of the article's speech acts."""
@@ -468,7 +487,7 @@ class Resolver(Positions):
             return self._role([act], 0) or found
         return found
 
-    def _resolve(self, acts: list[Act], i: int, speakers: list[CharSpan] | None = None) -> Resolved:
+    def _resolve(self, acts: list[Act], i: int, speakers: list[SpeakerSpan] | None = None) -> Resolved:
         act = acts[i]
         if act.continues is not None:
             prev = act.continues.result or UNRESOLVED
@@ -503,7 +522,7 @@ class Resolver(Positions):
         if word in HE_SHE or word in THEY_IT:
             if speakers is None:
                 speakers = [
-                    o.span
+                    (*o.span, o.result.entity if o.result.resolution == "role" else None)
                     for o in acts[:i]
                     if o.result is not None and o.result.entity is not None and o.span
                 ]
@@ -520,6 +539,8 @@ class Resolver(Positions):
             return same
         if (author := self._written_by(src)) is not None:
             return Resolved(author, "role", f"the {src.lemma_.lower()} is {author.name}'s", mention)
+        if src.lemma_.lower() in DOCUMENTS and (same := self._same_spokesperson(acts, i)) is not None:
+            return same  # "An IAAF statement said ... The statement continued"
         if (linked := self.linked(src)) is not None:
             entity, kind = linked
             if not (plural and entity.type in PERSON_TYPES):
@@ -533,10 +554,12 @@ class Resolver(Positions):
     def _same_spokesperson(self, acts: list[Act], i: int) -> Resolved | None:
         """'The spokesman added ...': a bare definite spokesperson noun is the spokesperson of the last act
         whose source is one, at most ANTECEDENT_PARAGRAPHS back -- whoever that one spoke for, or no one
-        (settled: an unnamed spokesman is not a person named nearby)."""
+        (settled: an unnamed spokesman is not a person named nearby). So is a bare definite document noun
+        the last document of that name ("An IAAF statement said ... The statement continued")."""
         act = acts[i]
         src = act.source
         assert src is not None
+        nouns = SPOKES_NOUNS if src.lemma_.lower() in SPOKES_NOUNS else frozenset([src.lemma_.lower()])
         det = [c for c in src.children if c.dep_ == "det"]
         if [c.lower_ for c in det] != ["the"] or any(c.dep_ != "det" and c.i < src.i for c in src.children):
             return None
@@ -546,7 +569,7 @@ class Resolver(Positions):
                 break  # acts are in text order: the rest lie further back
             prior = before.source
             if (prior is not None and prior.i != src.i and before.result is not None
-                    and prior.lemma_.lower() in SPOKES_NOUNS):
+                    and prior.lemma_.lower() in nouns):
                 found = before.result
                 if found.entity is None:
                     return Resolved(None, "unresolved", f"'{src.text}': the unnamed {prior.text} before it",
@@ -620,25 +643,60 @@ class Resolver(Positions):
         assert src is not None
         if src.pos_ != "NOUN" or src.tag_ != "NN" or pronoun_word(src) or not person_noun(src):
             return None
-        if src.lemma_.lower() in ORG_NOUNS:
-            return None  # "the government" is no person
-        if not any(
-            (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
-            for c in src.children
-        ):
-            return None  # "the Republican nominee", "Russia's top diplomat"; not "a minister"
+        if src.lemma_.lower() in ORG_NOUNS or src.lemma_.lower() in DOCUMENTS:
+            return None  # "the government", "the paper" are no person
         mods = frozenset(
             c.lower_ for c in src.children if c.i < src.i and c.dep_ in ("amod", "compound", "nmod")
         )
         role: Role = (src.lemma_.lower(), mods)
         here = self.paragraph(act.offset)
-        speakers = [
-            o.span for o in acts[:i] if o.result is not None and o.result.entity is not None and o.span
-        ]
         later = [o for o in acts[i + 1 :] if o.source is not None and self.paragraph(o.offset) <= here + 1]
         after = self._named_person(later[0]) if later else None
         if after is not None and self._conflicts(role, after):
             after = None
+        definite = any(
+            (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
+            for c in src.children
+        )
+        if not definite:  # "a minister" is no one known, except in a delayed-identification lead
+            if self._lead_paragraph(here) and (named := self._introduced_in(here + 1)) is not None:
+                return Resolved(named, "role", f"'{src.text}' in the lead: {named.name}, the first person "
+                                "named as a subject in the next paragraph", act.span)
+            return None  # "the Republican nominee", "Russia's top diplomat"; not "a minister"
+        owned = any(c.dep_ == "poss" for c in src.children)  # "Morrison's lawyer" is not "Trump's lawyer"
+        if not owned and (same := self._same_role.get(role)) is not None and same[0] < src.idx:
+            return Resolved(same[1], "role", f"'{src.text}': the {src.lemma_.lower()} named so before, "
+                            f"@{same[0]}", act.span)
+        found = self._role_of(act, src, role, acts[:i], after, here)
+        if not owned and found is not None and found.entity is not None:
+            self._same_role.setdefault(role, (src.idx, found.entity))
+        return found
+
+    def _introduced_in(self, para: int) -> Entity | None:
+        """The first person in subject position in a paragraph, if the article names them there first."""
+        seen: set[str] = set()
+        for start, end, _kind, entity in self.mentions:
+            where = self.paragraph(start)
+            if where > para:
+                break
+            if where == para and entity.type in PERSON_TYPES and not self.in_quote(start):
+                head = self.token_at(start)
+                while head is not None and head.head.i != head.i and start <= head.head.idx < end:
+                    head = head.head
+                if head is not None and head.dep_ in ("nsubj", "nsubjpass"):
+                    return None if entity.id in seen else entity
+            seen.add(entity.id)
+        return None
+
+    def _lead_paragraph(self, para: int) -> bool:
+        """The article's first paragraph of running text."""
+        return next((p for p in range(len(self.para_starts)) if self._running_text(p)), None) == para
+
+    def _role_of(self, act: Act, src: Token, role: Role, earlier: list[Act], after: Entity | None,
+                 here: int) -> Resolved | None:
+        speakers = [
+            (*o.span, None) for o in earlier if o.result is not None and o.result.entity is not None and o.span
+        ]
         if after is not None and min(m.start for m in after.mentions or []) > src.idx:
             # a description before a name the article has not used yet introduces that person
             return Resolved(
@@ -657,7 +715,7 @@ class Resolver(Positions):
             )
         return None
 
-    def _person_before(self, at: int, speakers: list[CharSpan], first_para: int) -> tuple[Entity, str] | None:
+    def _person_before(self, at: int, speakers: list[SpeakerSpan], first_para: int) -> tuple[Entity, str] | None:
         """The last PERSON in subject or speaker position before `at`, from paragraph `first_para` on."""
         found = None
         for start, end, _kind, entity in self.mentions:
@@ -669,6 +727,6 @@ class Resolver(Positions):
             while head is not None and head.head.i != head.i and start <= head.head.idx < end:
                 head = head.head
             subject = head is not None and head.dep_ in ("nsubj", "nsubjpass")
-            if subject or any(a <= start < b for a, b in speakers):
+            if subject or any(a <= start < b for a, b, _e in speakers):
                 found = (entity, f"the last person in subject or speaker position before it, @{start}")
         return found
