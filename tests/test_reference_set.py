@@ -19,7 +19,7 @@ FLOORS = {
     "tune": {
         "speaker": 0.85,
         "pronoun": 0.87,
-        "role": 0.46,
+        "role": 0.51,
         "claimant": 0.80,
         "dispute_recall": 0.14,
         "dispute_precision": 0.85,
@@ -27,7 +27,7 @@ FLOORS = {
     "held": {
         "speaker": 0.78,
         "pronoun": 0.77,
-        "role": 0.42,
+        "role": 0.44,
         "claimant": 0.75,
         "dispute_recall": 0.06,
         "dispute_precision": 0.75,
