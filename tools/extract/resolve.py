@@ -535,11 +535,11 @@ class Resolver(Positions):
         )
         if spokes and (org := self._spoken_for(src)) is not None:  # "Amnesty's chief" is a person
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
-        if spokes and (same := self._same_spokesperson(acts, i)) is not None:
+        if spokes and (same := self._same_source_noun(acts, i)) is not None:
             return same
         if (author := self._written_by(src)) is not None:
             return Resolved(author, "role", f"the {src.lemma_.lower()} is {author.name}'s", mention)
-        if src.lemma_.lower() in DOCUMENTS and (same := self._same_spokesperson(acts, i)) is not None:
+        if src.lemma_.lower() in DOCUMENTS and (same := self._same_source_noun(acts, i)) is not None:
             return same  # "An IAAF statement said ... The statement continued"
         if (linked := self.linked(src)) is not None:
             entity, kind = linked
@@ -551,7 +551,7 @@ class Resolver(Positions):
             return Resolved(described[0], "role", described[1], mention)
         return Resolved(None, "unresolved", "no entity fits the phrase", mention)
 
-    def _same_spokesperson(self, acts: list[Act], i: int) -> Resolved | None:
+    def _same_source_noun(self, acts: list[Act], i: int) -> Resolved | None:
         """'The spokesman added ...': a bare definite spokesperson noun is the spokesperson of the last act
         whose source is one, at most ANTECEDENT_PARAGRAPHS back -- whoever that one spoke for, or no one
         (settled: an unnamed spokesman is not a person named nearby). So is a bare definite document noun
