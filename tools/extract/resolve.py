@@ -53,6 +53,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..models import Entity, Resolution
@@ -170,6 +171,7 @@ class Resolver(Positions):
             ((m.start, m.end, m.kind, e) for e in entities for m in (e.mentions or [])), key=lambda x: x[0]
         )
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", self.text)]
+        self._mention_starts = [m[0] for m in self.mentions]
         self._genders: dict[str, Gender | None] = {}
         self._titles: dict[str, list[Role]] = {}
         self._people: list[tuple[int, str]] | None = None
@@ -178,6 +180,13 @@ class Resolver(Positions):
         self._same_role: dict[Role, tuple[int, Entity]] = {}  # role -> where and whom it first named
 
     # -- positions ---------------------------------------------------------------------------------
+
+    def _mention_head(self, start: int, end: int) -> Token | None:
+        """The token of a mention that hangs from outside it (its syntactic head)."""
+        head = self.token_at(start)
+        while head is not None and head.head.i != head.i and start <= head.head.idx < end:
+            head = head.head
+        return head
 
     def paragraph(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
@@ -342,7 +351,7 @@ class Resolver(Positions):
         here = self.paragraph(at)
         best_subject: tuple[Entity, int] | None = None
         best_any: tuple[Entity, int] | None = None
-        starts = [m[0] for m in self.mentions]
+        starts = self._mention_starts
         extra = [
             (a, b, "speaker", e)
             for a, b, e in speakers
@@ -356,9 +365,7 @@ class Resolver(Positions):
             para = self.paragraph(start)
             if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
                 continue
-            head = self.token_at(start)
-            while head is not None and head.head.i != head.i and start <= head.head.idx < end:
-                head = head.head
+            head = self._mention_head(start, end)
             subject = (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj")) or any(
                 a <= start < b for a, b, _e in speakers
             )
@@ -426,9 +433,7 @@ class Resolver(Positions):
                 continue
             if noun in entity.name.lower().split():
                 found = entity
-            head = self.token_at(start)
-            while head is not None and head.head.i != head.i and start <= head.head.idx < end:
-                head = head.head
+            head = self._mention_head(start, end)
             if head is not None and head.dep_ in ("nsubj", "nsubjpass") and here - self.paragraph(start) <= 1:
                 subject = entity
         if found is not None:
@@ -659,7 +664,7 @@ class Resolver(Positions):
             for c in src.children
         )
         if not definite:  # "a minister" is no one known, except in a delayed-identification lead
-            if self._lead_paragraph(here) and (named := self._introduced_in(here + 1)) is not None:
+            if self._lead == here and (named := self._introduced_in(here + 1)) is not None:
                 return Resolved(named, "role", f"'{src.text}' in the lead: {named.name}, the first person "
                                 "named as a subject in the next paragraph", act.span)
             return None  # "the Republican nominee", "Russia's top diplomat"; not "a minister"
@@ -680,17 +685,16 @@ class Resolver(Positions):
             if where > para:
                 break
             if where == para and entity.type in PERSON_TYPES and not self.in_quote(start):
-                head = self.token_at(start)
-                while head is not None and head.head.i != head.i and start <= head.head.idx < end:
-                    head = head.head
+                head = self._mention_head(start, end)
                 if head is not None and head.dep_ in ("nsubj", "nsubjpass"):
                     return None if entity.id in seen else entity
             seen.add(entity.id)
         return None
 
-    def _lead_paragraph(self, para: int) -> bool:
+    @cached_property
+    def _lead(self) -> int | None:
         """The article's first paragraph of running text."""
-        return next((p for p in range(len(self.para_starts)) if self._running_text(p)), None) == para
+        return next((p for p in range(len(self.para_starts)) if self._running_text(p)), None)
 
     def _role_of(self, act: Act, src: Token, role: Role, earlier: list[Act], after: Entity | None,
                  here: int) -> Resolved | None:
@@ -723,9 +727,7 @@ class Resolver(Positions):
                 break
             if entity.type not in PERSON_TYPES or self.paragraph(start) < first_para or self.in_quote(start):
                 continue
-            head = self.token_at(start)
-            while head is not None and head.head.i != head.i and start <= head.head.idx < end:
-                head = head.head
+            head = self._mention_head(start, end)
             subject = head is not None and head.dep_ in ("nsubj", "nsubjpass")
             if subject or any(a <= start < b for a, b, _e in speakers):
                 found = (entity, f"the last person in subject or speaker position before it, @{start}")
