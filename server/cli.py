@@ -187,7 +187,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from ..tools.api import Desk
-    from ..tools.ingest import default_jobs
+    from ..tools.ingest import Workers, default_jobs
     from .progress import ProgressBar
 
     settings = settings_from(args)
@@ -203,11 +203,14 @@ def cmd_index(args: argparse.Namespace) -> int:
         log.warning("rebuilding the index %s", settings.index_path)
     desk = Desk.open(settings, sync=False)
     desk.store.remember_roots([*remembered, *args.dirs], forget=args.forget)
-    with ProgressBar("reading", enabled=not args.quiet) as bar:
-        report = desk.refresh(bar.update)
-    jobs = args.jobs or default_jobs()
-    with ProgressBar("analysing", unit="article", enabled=not args.quiet) as bar:
-        report.analysed = desk.analyse_all(bar.update, jobs=max(1, jobs))
+    jobs = max(1, args.jobs or default_jobs())
+    with Workers(settings.spacy_model, jobs) as workers:
+        if jobs > 1 and desk.store.count() == 0:  # a first build: the workers load while the folders are read
+            workers.start()
+        with ProgressBar("reading", enabled=not args.quiet) as bar:
+            report = desk.refresh(bar.update)
+        with ProgressBar("analysing", unit="article", enabled=not args.quiet) as bar:
+            report.analysed = desk.analyse_all(bar.update, jobs=jobs, workers=workers if jobs > 1 else None)
     report.failed = desk.overview().failed
     if report.added or report.updated or report.removed or report.analysed:
         desk.store.compact()

@@ -48,6 +48,29 @@ def test_index_reports_counts_and_rejections_and_remembers_the_folder(tmp_path: 
     assert forgotten.returncode == 0 and "articles: 0" in forgotten.stdout
 
 
+def test_index_in_worker_processes_writes_what_one_process_writes(tmp_path: Path):
+    """`--jobs 2` analyses in worker processes forked from a fork server; the analyses they send back
+    (as JSON) are the ones the command writes when it analyses in its own process."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n, body in enumerate(("The mayor said the new bridge opened on Monday. \"It is a fine day,\" he added.",
+                              "Ms Patel denied the claim. The minister said the figures were wrong.",
+                              "Shares rose 3% after the company said profits would double next year.")):
+        (folder / f"story{n}.txt").write_text(f"Story {n}\n\n{body}\n")
+    analyses = []
+    for jobs in ("1", "2"):
+        index = tmp_path / f"i{jobs}.sqlite3"
+        result = newsdesk("-q", "index", str(folder), "--index", str(index), "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        assert "(4 analysed now)" in result.stdout  # the seed article and the three stories
+        desk = Desk.open(Settings(index_path=index), sync=False)
+        analyses.append({aid: desk.store.analysis(aid) for aid in desk.store.ids()})
+        desk.close()
+    one, workers = analyses
+    assert len(one) == 4 and all(a is not None and a.claims for a in one.values())
+    assert workers == one
+
+
 def test_index_of_a_missing_folder_fails_with_a_message(tmp_path: Path):
     result = newsdesk("index", str(tmp_path / "nope"), "--index", str(tmp_path / "i.sqlite3"))
     assert result.returncode == 2 and "not a folder" in result.stderr

@@ -10,7 +10,7 @@ from typing import Literal, get_args
 
 from . import claims as claim_queries
 from .errors import AnalysisFailed, ArticleNotFound, BadArgument, shown
-from .ingest import Progress, analyse_missing, sync
+from .ingest import Progress, Workers, analyse_missing, sync
 from .models import (
     MENTIONS_SHOWN,
     Article,
@@ -98,13 +98,13 @@ class Desk:
         return analysis_version(self.settings.spacy_model)
 
     def analyse_all(self, progress: Progress | None = None, jobs: int = 1,
-                    stop: threading.Event | None = None) -> int:
-        """Compute every missing NLP analysis (in `jobs` worker processes)."""
+                    stop: threading.Event | None = None, workers: Workers | None = None) -> int:
+        """Compute every missing NLP analysis (in `jobs` worker processes, or in `workers`)."""
         if self.store.read_only:
             return 0
         with self._analysing:
             return analyse_missing(self.store, self.settings.spacy_model, jobs, progress, stop,
-                                   self.settings.max_analysis_chars)
+                                   self.settings.max_analysis_chars, workers)
 
     def ensure_analysed(self, article_id: str) -> Article:
         """The article, analysed now if it is not yet (one article: a fraction of a second)."""

@@ -40,3 +40,17 @@ def analysis_version(model: str) -> str:
     packages = ",".join(f"{p}={_package_version(p)}" for p in DATA_PACKAGES)
     return (f"{ENTITY_EXTRACTOR_VERSION}/{QUOTE_EXTRACTOR_VERSION}/{CLAIM_EXTRACTOR_VERSION}/"
             f"{model}={_package_version(model)}/data={data.hexdigest()[:12]}/{packages}")
+
+
+def warm_tables() -> None:
+    """Read every table the extractors load on first use (each is read once per process), so that the
+    first article analysed does not pay for them; an analysis worker calls this before its first batch."""
+    from .attribution import default_lexicon
+    from .checkworthiness import load_model
+    from .gender import first_name_genders
+    from .places import gazetteer
+
+    default_lexicon()
+    load_model()
+    first_name_genders()
+    gazetteer()

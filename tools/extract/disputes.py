@@ -370,10 +370,29 @@ def _no_evidence(token: Token) -> DisputeExpr | None:
     )
 
 
+_TRIGGER_LEMMAS = (DISPUTE_LEMMAS | POINTER_LEMMAS | BACK_LEMMAS | frozenset(DISPUTE_NOUNS) | EVIDENCE_NOUNS
+                   | VERDICT_NOUNS | {"accuse", "charge"})
+
+
+def _candidates(doc: Doc) -> list[Token]:
+    """The tokens a dispute rule can fire on: a trigger lemma of one of them, or a falsity word ("true"
+    included) in the token's subtree (the falsity rule); every other token is passed over unread."""
+    falsity: set[int] = set()
+    lemmas = []
+    for t in doc:
+        lemma = t.lemma_.lower()
+        lemmas.append(lemma)
+        low = t.lower_
+        if lemma in FALSITY_WORDS or low in FALSITY_WORDS or low == "true":
+            falsity.add(t.i)
+            falsity.update(a.i for a in t.ancestors)
+    return [doc[i] for i, lemma in enumerate(lemmas) if lemma in _TRIGGER_LEMMAS or i in falsity]
+
+
 def find_disputes(doc: Doc) -> list[DisputeExpr]:
     """Every dispute expression of the document, in text order (one per disputing word)."""
     out: list[DisputeExpr] = []
-    for token in doc:
+    for token in _candidates(doc):
         found = (
             _verb_dispute(token)
             or _light_verb_dispute(token)
