@@ -4,6 +4,8 @@ polarity of speech acts, one rule per test on small hand-written texts through t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsdesk.tools.extract.checkworthiness import score_sentence
@@ -50,6 +52,24 @@ def test_first_names_carry_gender_from_the_name_data_package():
     assert first_name_gender("Sandra Howard") == "f"
     assert first_name_gender("Michael Howard") == "m"
     assert first_name_gender("Howard") is None  # one word: no first name
+
+
+def test_the_first_name_table_is_kept_in_the_cache_and_a_bad_cache_is_not_used(tmp_path, monkeypatch):
+    from newsdesk.tools.extract import gender
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gender.first_name_genders.cache_clear()
+    try:
+        derived = gender.first_name_genders()  # derived from the package's file, then written
+        [cached] = (tmp_path / "newsdesk").glob("first-names-*.json")
+        gender.first_name_genders.cache_clear()
+        assert gender.first_name_genders() == derived and derived["sandra"] == "f"
+        cached.write_text('{"sandra": "m"')  # cut short: derived again, and written whole
+        gender.first_name_genders.cache_clear()
+        assert gender.first_name_genders() == derived
+        assert json.loads(cached.read_text()) == derived
+    finally:
+        gender.first_name_genders.cache_clear()
 
 
 def test_she_takes_the_last_woman_not_the_last_person(analyse):

@@ -33,9 +33,14 @@ def bundled_seeds_dir() -> Path | None:
     return None
 
 
+def cache_dir() -> Path:
+    """newsdesk's folder in the user's cache ($XDG_CACHE_HOME or ~/.cache): the default index, and tables
+    derived from installed data packages."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "newsdesk"
+
+
 def default_index_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsdesk" / "index.sqlite3"
+    return cache_dir() / "index.sqlite3"
 
 
 class Settings(BaseModel):

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+
+from ..settings import cache_dir
 
 Gender = Literal["m", "f"]
 MIN_NAME_COUNT = 20
@@ -28,10 +31,34 @@ HONORIFIC_GENDER: dict[str, Gender] = {
 
 @lru_cache(maxsize=1)
 def first_name_genders() -> dict[str, Gender]:
+    """First name -> gender. Deriving it from the package's data file (22 MB of JSON) takes over a second,
+    so the table is kept in newsdesk's cache folder, named by the data file's size and time and the
+    thresholds, and read from there next time (a few milliseconds); a cache that cannot be written or
+    read is not used."""
     spec = importlib.util.find_spec(GENDER_DATA)
     if spec is None or not spec.submodule_search_locations:
         return {}
     path = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
+    stat = path.stat()
+    cached = cache_dir() / f"first-names-{MIN_NAME_COUNT}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    try:
+        table = json.loads(cached.read_text(encoding="utf-8"))
+        if isinstance(table, dict) and all(v in ("m", "f") for v in table.values()):
+            return table
+    except (OSError, ValueError):
+        pass
+    table = _derive(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(json.dumps(table), encoding="utf-8")
+        partial.replace(cached)  # whole or not at all: another process may be reading it
+    except OSError:
+        pass
+    return table
+
+
+def _derive(path: Path) -> dict[str, Gender]:
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, Gender] = {}
     for name, row in data.items():
