@@ -368,12 +368,30 @@ def test_it_after_a_book_is_the_books_author(analyse):
             "referred to arbitration",
             "Amnesty International",
         ),
+        (  # "co-chairman" is one word (split, the parser took "co" for the subject)
+            "Tory co-chairman Liam Fox said Labour was telling lies about tax.\n\n"
+            "Mr Blair rejected the charge on Monday.\n\n"
+            'The Tory co-chairman said the pledges were "vacuous".',
+            "vacuous",
+            "Liam Fox",
+        ),
     ],
 )
 def test_a_description_the_article_supports_is_resolved(analyse, text, words, speaker):
     _e, quotes, _c = analyse(text)
     q = quote_with(quotes, words)
     assert q.speaker.name == speaker and q.speaker.resolution == "role"
+
+
+def test_a_continuation_takes_the_speaker_its_quotation_got_by_role(analyse):
+    text = (
+        "Tony Blair praised George Bush on Wednesday.\n\n"
+        'The prime minister said: "We must build anew our alliance.\n\n'
+        '"All of us in positions of leadership have a duty to act."'
+    )
+    _e, quotes, _c = analyse(text)
+    q = quote_with(quotes, "positions of leadership")
+    assert q.speaker.name == "Tony Blair" and q.speaker.resolution == "continuation"
 
 
 def test_an_honorific_makes_a_person_whatever_the_ner_label(analyse):

@@ -40,10 +40,17 @@ def _register_component() -> None:
 
 
 def _split_glued_quotes(nlp: Language) -> None:
-    """A curly quotation mark glued to the words around it is a token of its own (`said,“Look`)."""
+    """A curly quotation mark glued to the words around it is a token of its own (`said,“Look`). A title
+    with a co-, ex- or vice- prefix stays one word ("the Tory co-chairman", "vice-president": split, the
+    parser takes "co" for the subject); before a capital it is split as before ("ex-Labour")."""
+    from spacy.lang.char_classes import ALPHA, HYPHENS
     from spacy.util import compile_infix_regex
 
-    infixes = [*nlp.Defaults.infixes, r"[,;:](?=[“”\"])", r"[“”„]", r"(?<=[,;:])\""]
+    hyphen = rf"(?<=[{ALPHA}0-9])(?:{HYPHENS})(?=[{ALPHA}])"
+    kept = (rf"(?<=[{ALPHA}0-9])(?:(?<!\b[Cc]o)(?<!\b[Ee]x)(?<!\b[Vv]ice)(?:{HYPHENS})(?=[{ALPHA}])"
+            rf"|(?:{HYPHENS})(?=[A-Z]))")
+    infixes = [kept if p == hyphen else p for p in nlp.Defaults.infixes]
+    infixes += [r"[,;:](?=[“”\"])", r"[“”„]", r"(?<=[,;:])\""]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 

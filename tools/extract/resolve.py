@@ -479,6 +479,9 @@ class Resolver(Positions):
             result = act.result
             if result is not None and result.resolution == "unresolved" and not result.settled and act.source:
                 act.result = self._role(acts, i) or act.result
+        for i, act in enumerate(acts):  # a continuation takes its quotation's speaker as now resolved
+            if act.continues is not None:
+                act.result = self._resolve(acts, i)
 
     def resolve_source(
         self, source: Token, span: CharSpan, speakers: list[SpeakerSpan] | None = None
@@ -663,10 +666,13 @@ class Resolver(Positions):
             (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
             for c in src.children
         )
-        if not definite:  # "a minister" is no one known, except in a delayed-identification lead
-            if self._lead == here and (named := self._introduced_in(here + 1)) is not None:
+        if self._lead == here and not (definite and self._person_in_lead_before(src.idx)):
+            # a delayed-identification lead ("..., a Home Office minister / the foreign secretary has said."):
+            # a definite role before which the lead names nobody is whoever the next paragraph names first
+            if (named := self._introduced_in(here + 1)) is not None and not self._conflicts(role, named):
                 return Resolved(named, "role", f"'{src.text}' in the lead: {named.name}, the first person "
                                 "named as a subject in the next paragraph", act.span)
+        if not definite:  # "a minister" is no one known, except in a delayed-identification lead
             return None  # "the Republican nominee", "Russia's top diplomat"; not "a minister"
         owned = any(c.dep_ == "poss" for c in src.children)  # "Morrison's lawyer" is not "Trump's lawyer"
         if not owned and (same := self._same_role.get(role)) is not None and same[0] < src.idx:
@@ -677,13 +683,22 @@ class Resolver(Positions):
             self._same_role.setdefault(role, (src.idx, found.entity))
         return found
 
+    def _person_in_lead_before(self, at: int) -> bool:
+        """A person is named in the lead paragraph before offset `at`."""
+        lead = self._lead
+        return any(a < at and self.paragraph(a) == lead and e.type in PERSON_TYPES for a, _b, _k, e in self.mentions)
+
     def _introduced_in(self, para: int) -> Entity | None:
-        """The first person in subject position in a paragraph, if the article names them there first."""
+        """The first person in subject position in a paragraph, if the running text names them there first
+        (a headline may name them before)."""
         seen: set[str] = set()
+        lead = self._lead or 0
         for start, end, _kind, entity in self.mentions:
             where = self.paragraph(start)
             if where > para:
                 break
+            if where < lead:
+                continue
             if where == para and entity.type in PERSON_TYPES and not self.in_quote(start):
                 head = self._mention_head(start, end)
                 if head is not None and head.dep_ in ("nsubj", "nsubjpass"):
