@@ -19,7 +19,7 @@ FLOORS = {
     "tune": {
         "speaker": 0.85,
         "pronoun": 0.87,
-        "role": 0.51,
+        "role": 0.54,
         "claimant": 0.80,
         "dispute_recall": 0.14,
         "dispute_precision": 0.85,
@@ -28,7 +28,7 @@ FLOORS = {
         "speaker": 0.78,
         "pronoun": 0.77,
         "role": 0.44,
-        "claimant": 0.75,
+        "claimant": 0.76,
         "dispute_recall": 0.06,
         "dispute_precision": 0.75,
     },
