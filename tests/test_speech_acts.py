@@ -72,16 +72,30 @@ def test_the_first_name_table_is_kept_in_the_cache_and_a_bad_cache_is_not_used(t
         gender.first_name_genders.cache_clear()
 
 
-def test_she_takes_the_last_woman_not_the_last_person(analyse):
-    text = (
-        "Theresa Green met Gordon Brown in London on Monday.\n\n"
-        "Gordon Brown spoke about the budget for an hour.\n\n"
-        '"We will not accept these cuts," she said.'
-    )
+@pytest.mark.parametrize(
+    ("text", "words", "speaker", "resolution", "evidence"),
+    [
+        pytest.param(
+            "Theresa Green met Gordon Brown in London on Monday.\n\n"
+            "Gordon Brown spoke about the budget for an hour.\n\n"
+            '"We will not accept these cuts," she said.',
+            "not accept", "Theresa Green", "pronoun", "gender f",
+            id="she takes the last woman, not the last person",
+        ),
+        pytest.param(
+            "Tony Blair praised George Bush on Wednesday.\n\n"
+            'The prime minister said: "We must build anew our alliance.\n\n'
+            '"All of us in positions of leadership have a duty to act."',
+            "positions of leadership", "Tony Blair", "continuation", "continues",
+            id="a continuation takes the speaker its quotation got by role",
+        ),
+    ],
+)
+def test_the_speaker_and_how_it_was_found(analyse, text, words, speaker, resolution, evidence):
     _e, quotes, _c = analyse(text)
-    q = quote_with(quotes, "not accept")
-    assert q.speaker.name == "Theresa Green" and q.speaker.resolution == "pronoun"
-    assert "gender f" in (q.speaker.evidence or "")
+    q = quote_with(quotes, words)
+    assert q.speaker.name == speaker and q.speaker.resolution == resolution
+    assert evidence in (q.speaker.evidence or "")
 
 
 def test_mrs_and_mr_with_one_surname_are_two_people(analyse):
@@ -381,17 +395,6 @@ def test_a_description_the_article_supports_is_resolved(analyse, text, words, sp
     _e, quotes, _c = analyse(text)
     q = quote_with(quotes, words)
     assert q.speaker.name == speaker and q.speaker.resolution == "role"
-
-
-def test_a_continuation_takes_the_speaker_its_quotation_got_by_role(analyse):
-    text = (
-        "Tony Blair praised George Bush on Wednesday.\n\n"
-        'The prime minister said: "We must build anew our alliance.\n\n'
-        '"All of us in positions of leadership have a duty to act."'
-    )
-    _e, quotes, _c = analyse(text)
-    q = quote_with(quotes, "positions of leadership")
-    assert q.speaker.name == "Tony Blair" and q.speaker.resolution == "continuation"
 
 
 def test_an_honorific_makes_a_person_whatever_the_ner_label(analyse):
