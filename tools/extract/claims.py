@@ -100,7 +100,6 @@ if TYPE_CHECKING:
 CharSpan = tuple[int, int]
 
 
-_TOKENS_KEY = "newsdesk.claims.tokens"
 _NUMBERS_KEY = "newsdesk.claims.numbers"
 
 
@@ -177,17 +176,12 @@ def _span(doc: Doc, start: int, end: int) -> Span:
 
 
 def tokens_in(doc: Doc, fragments: Iterable[tuple[int, int]]) -> list[Token]:
-    """The tokens of a content's fragments, found once per Doc and content (the claim features each ask)."""
-    key = tuple(fragments)
-    memo = doc.user_data.setdefault(_TOKENS_KEY, {})
-    if key not in memo:
-        out: list[Token] = []
-        for start, end in key:
-            span = doc.char_span(start, end, alignment_mode="contract")
-            if span is not None:
-                out.extend(span)
-        memo[key] = out
-    return memo[key]
+    out: list[Token] = []
+    for start, end in fragments:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is not None:
+            out.extend(span)
+    return out
 
 
 def certainty_of(

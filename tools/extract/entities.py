@@ -706,13 +706,6 @@ _APPOSITION_OPENERS = frozenset({",", "(", "--", "\u2014", "\u2013"})
 Role = tuple[str, frozenset[str]]
 
 
-def singular_noun(tok: Token) -> bool:
-    """A singular common noun: tagged so, or tagged a proper noun but written in lower case (the small
-    tagger takes "the lord chancellor" for a name; news capitalises names, so a lower-case word is none)."""
-    return (tok.pos_ == "NOUN" and tok.tag_ == "NN") or (tok.tag_ == "NNP" and tok.text.isalpha()
-                                                          and tok.text.islower())
-
-
 def person_noun(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     return tok.tag_ in ("NN", "NNP") and (lemma in _titles() or lemma.endswith(_PERSON_NOUN_ENDINGS))
@@ -769,7 +762,7 @@ def apposition_role(doc: Doc, name_end: int) -> tuple[Role, int, int] | None:
 def _chunk_role(chunk: Span) -> Role | None:
     """ "the foreign minister" -> ("minister", {"foreign"}); None unless "the" + a singular common noun."""
     root = chunk.root
-    if not singular_noun(root) or root.ent_type_ or not root.text.islower():
+    if root.pos_ != "NOUN" or root.tag_ != "NN" or root.ent_type_ or not root.text.islower():
         return None
     if chunk[0].lower_ != "the":
         return None

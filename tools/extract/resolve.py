@@ -685,8 +685,8 @@ class Resolver(Positions):
 
     def _person_in_lead_before(self, at: int) -> bool:
         """A person is named in the lead paragraph before offset `at`."""
-        lead = self._lead
-        return any(a < at and self.paragraph(a) == lead and e.type in PERSON_TYPES for a, _b, _k, e in self.mentions)
+        return any(a < at and self.paragraph(a) == self._lead and e.type in PERSON_TYPES
+                   for a, _b, _k, e in self.mentions)
 
     def _introduced_in(self, para: int) -> Entity | None:
         """The first person in subject position in a paragraph, if the running text names them there first
