@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 from ..tools.errors import NewsdeskError
-from ..tools.settings import ENV_CORPUS, ENV_INDEX, ENV_MODEL, Settings
-from .http import ENV_TOKEN
+from ..tools.settings import ENV_CORPUS, ENV_INDEX, ENV_MODEL, ENV_TOKEN, Settings
 
 log = logging.getLogger("newsdesk")
 

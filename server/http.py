@@ -15,10 +15,10 @@ from typing import Any
 from mcp.server.transport_security import TransportSecuritySettings
 
 from ..tools.errors import NewsdeskError
+from ..tools.settings import ENV_TOKEN
 
 log = logging.getLogger(__name__)
 
-ENV_TOKEN = "NEWSDESK_TOKEN"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 MIN_TOKEN_CHARS = 16
 

@@ -205,3 +205,26 @@ def test_cross_validation_on_a_claimbuster_sample_ranks_well(trainer: ModuleType
     learned, combined = trainer.cross_validate([texts[i] for i in keep], y[keep], k=3)
     assert np.mean(learned) > 0.75  # base rate is 0.29
     assert np.mean(combined) > 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prices ROSE BECAUSE of the strike, Mr Smith said.",
+        # "İ" lower-cases to two characters: offsets of the lowered text no longer line up
+        "İstanbul prices rose because of the strike, Mr Smith said.",
+    ],
+)
+def test_case_insensitive_rules_report_the_words_as_written(text: str) -> None:
+    reasons = [hit.reason for hit in cw.rules(text)]
+    assert any(r.startswith("causal claim (") and r.lower() == "causal claim (because)" for r in reasons)
+    assert ("causal claim (BECAUSE)" in reasons) == ("BECAUSE" in text)
+    assert any(r.lower() == "comparison or change (rose)" for r in reasons)
+
+
+def test_a_caseless_pattern_must_be_written_in_lower_case() -> None:
+    from newsdesk.tools.extract.caseless import Caseless
+
+    assert Caseless(r"\bno evidence\S*").search("There is No Evidence!") == (9, 21, "No Evidence!")
+    with pytest.raises(ValueError, match="lower case"):
+        Caseless(r"\bI think\b")

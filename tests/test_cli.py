@@ -24,6 +24,13 @@ def test_help_lists_the_commands_and_exits_zero():
         assert command in result.stdout
 
 
+def test_the_command_line_starts_without_the_mcp_sdk():
+    # `newsdesk index` starts its workers after the CLI's imports: the SDK (0.4 s) is for `serve` only
+    code = "import sys, newsdesk.server.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'mcp'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_an_unknown_command_exits_two_with_usage_on_stderr():
     result = newsdesk("frobnicate")
     assert result.returncode == 2 and "usage" in result.stderr and not result.stdout

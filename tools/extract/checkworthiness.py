@@ -32,6 +32,8 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any, NamedTuple
 
+from .caseless import Caseless, lowered
+
 MODEL_RESOURCE = "data/checkworthiness.json"
 MODEL_FORMAT = 1  # bump with any change to `tokenize` / `ngrams` / the JSON layout
 
@@ -147,45 +149,39 @@ _FUNCTION_WORDS = frozenset(
         "up was were when where which while who will with",
     )
 )
-_SPELLED = re.compile(
+_SPELLED = Caseless(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"dozens|hundreds|thousands|millions|billions|(?:a|one|nearly|almost|about|over) half|a third|a quarter|"
     r"doubled|tripled)\b"
-    rf"(?:\s(?:{_UNIT_WORDS}))?(?:\s[a-z][a-z-]+)?",
-    re.IGNORECASE,
+    rf"(?:\s(?:{_UNIT_WORDS}))?(?:\s[a-z][a-z-]+)?"
 )
-_CAUSAL = re.compile(
+_CAUSAL = Caseless(
     r"\b(?:because|due to|as a result|response to|responding to|in retaliation|retaliation for|"
     r"leads? to|led to|caused|causes|causing|resulted in|results in|blamed|thanks to|owing to|therefore|"
-    r"triggered|prompted)\b",
-    re.IGNORECASE,
+    r"triggered|prompted)\b"
 )
 # Case-sensitive "may" so that the month "May" does not count.
 _PREDICTION = re.compile(
     r"\b(?:[Ww]ill|[Ww]on't|[Ww]ould|[Cc]ould|[Mm]ight|may|(?:is|are) expected to|plans? to|"
     r"(?:is|are) set to|forecasts?|predicts?|predicted|likely to|(?:is|are) going to|threaten(?:s|ed)? to)\b"
 )
-_COMPARISON = re.compile(
+_COMPARISON = Caseless(
     r"\b(?:more than|less than|fewer than|than|compared (?:with|to)|largest|biggest|highest|lowest|"
     r"smallest|worst|best|most|least|fastest|record|first|rose|fell|increased|decreased|"
-    r"doubled|tripled|surged|plunged|dropped|grew|shrank)\b",
-    re.IGNORECASE,
+    r"doubled|tripled|surged|plunged|dropped|grew|shrank)\b"
 )
-_CONTESTED = re.compile(
+_CONTESTED = Caseless(
     r"\b(?:disputes?|disputed|disputing|denie[sd]|deny|denying|rejected|refuted|contradict(?:s|ed)?|"
     r"falsely|no evidence|unverified|(?:could|can) not be (?:independently )?verified|claim(?:s|ed)?|"
-    r"alleged(?:ly)?)\b",
-    re.IGNORECASE,
+    r"alleged(?:ly)?)\b"
 )
-_OPINION = re.compile(
-    r"\b(?:I think|I believe|I feel|in my (?:opinion|view)|we must|we need to|we should|you should|"
-    r"I want|let me|I hope)\b",
-    re.IGNORECASE,
+_OPINION = Caseless(
+    r"\b(?:i think|i believe|i feel|in my (?:opinion|view)|we must|we need to|we should|you should|"
+    r"i want|let me|i hope)\b"
 )
-_GREETING = re.compile(
+_GREETING = Caseless(
     r"^\W*(?:thank you|thanks|good (?:morning|evening|afternoon|night)|hello|hi|welcome|"
-    r"congratulations|ladies and gentlemen)\b",
-    re.IGNORECASE,
+    r"congratulations|ladies and gentlemen)\b"
 )
 _WORD = re.compile(r"\w+")
 
@@ -225,7 +221,7 @@ def _in_name(text: str, m: re.Match[str], before: list[str]) -> bool:
     return len(after) == 2 and all(w[:1].isupper() for w in after)
 
 
-def _number_phrase(text: str) -> tuple[str, bool] | None:
+def _number_phrase(text: str, low: str | None = None) -> tuple[str, bool] | None:
     """The first quantity in the text with its unit, else the first date; True when it is a date."""
     date: str | None = None
     for m in _NUMBER.finditer(text):
@@ -242,8 +238,8 @@ def _number_phrase(text: str) -> tuple[str, bool] | None:
         if nxt and nxt.lower() not in _FUNCTION_WORDS and not re.search(r"%|per|point", unit):
             phrase += f" {nxt}"
         return phrase, False
-    if m := _SPELLED.search(text):
-        words = m.group(0).split()
+    if m := _SPELLED.search(text, low=low):
+        words = m.text.split()
         if len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:
             words = words[:-1]
         return " ".join(words), False
@@ -259,7 +255,8 @@ def rules(
     def add(name: str, reason: str) -> None:
         fired.append(RuleHit(name, RULE_WEIGHTS[name], reason))
 
-    number = _number_phrase(text)
+    low = lowered(text)
+    number = _number_phrase(text, low)
     if number and not number[1]:
         add("quantity", f"contains a number ({number[0]})")
     elif number:
@@ -268,20 +265,20 @@ def rules(
         add("named_source", "named source")
     if disputed:
         add("disputed", "disputed")
-    elif m := _CONTESTED.search(text):
-        add("contested", f"claim or dispute in the text ({m.group(0)})")
-    if m := _CAUSAL.search(text):
-        add("causal", f"causal claim ({m.group(0)})")
+    elif m := _CONTESTED.search(text, low=low):
+        add("contested", f"claim or dispute in the text ({m.text})")
+    if m := _CAUSAL.search(text, low=low):
+        add("causal", f"causal claim ({m.text})")
     if m := _PREDICTION.search(text):
         add("prediction", f"prediction ({m.group(0)})")
-    if m := _COMPARISON.search(text):
-        add("comparison", f"comparison or change ({m.group(0)})")
+    if m := _COMPARISON.search(text, low=low):
+        add("comparison", f"comparison or change ({m.text})")
     if text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         add("question", "question")
-    if m := _OPINION.search(text):
-        add("opinion", f"opinion or exhortation ({m.group(0)})")
-    if m := _GREETING.search(text):
-        add("greeting", f"greeting or courtesy ({m.group(0)})")
+    if m := _OPINION.search(text, low=low):
+        add("opinion", f"opinion or exhortation ({m.text})")
+    if m := _GREETING.search(text, low=low):
+        add("greeting", f"greeting or courtesy ({m.text})")
     if len(_WORD.findall(text)) < SHORT_WORDS:
         add("short", f"short (fewer than {SHORT_WORDS} words)")
     if entities > 0:

@@ -87,9 +87,10 @@ from .attribution import (
     runs,
     speech_acts,
 )
+from .caseless import Caseless
 from .checkworthiness import score_sentence
 from .disputes import DEFINITE_WORDS, DisputeExpr, find_disputes
-from .positions import text_of
+from .positions import lowered_text_of, text_of
 from .resolve import FIRST_PERSON, Resolver, SpeakerSpan, pronoun_word
 
 if TYPE_CHECKING:
@@ -158,16 +159,16 @@ HEDGE_WORDS = lexicon(
 )
 HEDGE_VERB_LEMMAS = frozenset({"seem", "appear"})  # "seems to", "appears to"
 # A first-person opinion verb with its subject: "I think", "we believe".
-_FIRST_PERSON_HEDGE = re.compile(
-    r"\b(?:I|we)\s+(?:think|believe|guess|suppose|suspect|feel|reckon|expect)\b", re.IGNORECASE
+_FIRST_PERSON_HEDGE = Caseless(
+    r"\b(?:i|we)\s+(?:think|believe|guess|suppose|suspect|feel|reckon|expect)\b"
 )
 # Cue verbs that hedge what they report.
 HEDGING_CUE_LEMMAS = lexicon(
     "suggest speculate believe think guess suspect estimate hint imply reckon suppose assume"
 )
 CONDITION_MARKERS = frozenset({"if", "unless"})
-_CONDITION_PHRASES = re.compile(
-    r"\b(?:provided that|as long as|on condition that|in the event that|only if)\b", re.IGNORECASE
+_CONDITION_PHRASES = Caseless(
+    r"\b(?:provided that|as long as|on condition that|in the event that|only if)\b"
 )
 
 
@@ -200,8 +201,8 @@ def certainty_of(
     ]
     cond_spans = [_span(doc, t.idx, t.idx + len(t)) for t in conditions]
     for start, end in fragments:
-        for m in _CONDITION_PHRASES.finditer(text_of(doc), start, end):
-            cond_spans.append(_span(doc, m.start(), m.end()))
+        for hit in _CONDITION_PHRASES.finditer(text_of(doc), start, end, lowered_text_of(doc)):
+            cond_spans.append(_span(doc, hit.start, hit.end))
     if cond_spans:
         return "conditional", sorted(cond_spans, key=lambda s: s.start)
     hedges: list[Span] = []
@@ -218,8 +219,8 @@ def certainty_of(
         ):
             hedges.append(_span(doc, t.idx, t.idx + len(t)))
     for start, end in fragments:
-        for m in _FIRST_PERSON_HEDGE.finditer(text_of(doc), start, end):
-            hedges.append(_span(doc, m.start(), m.end()))
+        for hit in _FIRST_PERSON_HEDGE.finditer(text_of(doc), start, end, lowered_text_of(doc)):
+            hedges.append(_span(doc, hit.start, hit.end))
     if cue is not None:
         for t in cue:
             if t.lemma_.lower() in HEDGING_CUE_LEMMAS:
@@ -233,40 +234,36 @@ def certainty_of(
 # -- claim type -----------------------------------------------------------------------------------
 
 _QUANTITY_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY"})
-_CAUSAL = re.compile(
+_CAUSAL = Caseless(
     r"\b(?:because|due to|as a result|in response to|a response to|in retaliation|led to|leads? to|"
     r"caused|causes|causing|resulted in|results? in|blamed|thanks to|owing to|therefore|triggered|prompted|"
-    r"the result of|the reason)\b",
-    re.IGNORECASE,
+    r"the result of|the reason)\b"
 )
-_FUTURE = re.compile(
+_FUTURE = Caseless(
     r"\b(?:will|won't|shall|(?:is|are|am|was|were) going to|(?:is|are) (?:set|expected|likely|due) to|"
-    r"next (?:year|month|week|decade|spring|summer|autumn|fall|winter)|in the coming)\b|'ll\b",
-    re.IGNORECASE,
+    r"next (?:year|month|week|decade|spring|summer|autumn|fall|winter)|in the coming)\b|'ll\b"
 )
-_DEMAND = re.compile(r"\b(?:must|should|ought to|need to|needs to|has to|have to)\b", re.IGNORECASE)
-_COMPARISON = re.compile(
+_DEMAND = Caseless(r"\b(?:must|should|ought to|need to|needs to|has to|have to)\b")
+_COMPARISON = Caseless(
     r"\b(?:more than|less than|fewer than|compared (?:with|to)|than|record|largest|biggest|highest|lowest|"
-    r"smallest|fastest|worst|best)\b",
-    re.IGNORECASE,
+    r"smallest|fastest|worst|best)\b"
 )
 # Evaluative words: a content built on one of them gives an opinion rather than a checkable fact.
-_OPINION = re.compile(
-    r"\b(?:I think|I believe|I feel|in my (?:view|opinion)|mistake|dangerous|disaster|disgrace|shameful|"
+_OPINION = Caseless(
+    r"\b(?:i think|i believe|i feel|in my (?:view|opinion)|mistake|dangerous|disaster|disgrace|shameful|"
     r"unacceptable|outrageous|ridiculous|absurd|terrible|horrible|great|wonderful|fantastic|excellent|"
     r"strong person|weak|wrong|right thing|good|bad|best interest|important|serious|irresponsible|"
-    r"reckless|unfair|fair|legitimate|illegitimate|obvious|clear that)\b",
-    re.IGNORECASE,
+    r"reckless|unfair|fair|legitimate|illegitimate|obvious|clear that)\b"
 )
 _DEMAND_STANCES = frozenset({"demands"})
 _PREDICT_STANCES = frozenset({"predicts", "warns", "promises"})
 
 
-def _first(pattern: re.Pattern[str], doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
+def _first(pattern: Caseless, doc: Doc, fragments: list[tuple[int, int]]) -> str | None:
+    text, low = text_of(doc), lowered_text_of(doc)
     for start, end in fragments:
-        m = pattern.search(text_of(doc), start, end)
-        if m:
-            return m.group(0)
+        if hit := pattern.search(text, start, end, low):
+            return hit.text
     return None
 
 

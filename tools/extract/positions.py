@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 CharSpan = tuple[int, int]
 _TEXT_KEY = "newsdesk_text"
+_LOW_KEY = "newsdesk_lowered_text"
 
 
 def text_of(doc: Doc) -> str:
@@ -20,6 +21,16 @@ def text_of(doc: Doc) -> str:
     if not isinstance(text, str):
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def lowered_text_of(doc: Doc) -> str:
+    """text_of(doc) lower-cased, once per Doc, for `caseless` searches ("" when that changes its length)."""
+    low = doc.user_data.get(_LOW_KEY)
+    if not isinstance(low, str):
+        text = text_of(doc)
+        low = text.lower()
+        low = doc.user_data[_LOW_KEY] = low if len(low) == len(text) else ""
+    return low
 
 
 class Positions:
