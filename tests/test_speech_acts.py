@@ -311,19 +311,6 @@ def test_a_contrast_disputes_the_earlier_claim_it_shares_most_words_with(analyse
     assert not claim_with(claims, "had been useful").disputed_by
 
 
-def test_a_denial_quoting_the_words_of_a_claim_disputes_the_latest_claim_saying_them(analyse):
-    text = (
-        "Michael Howard said the government was \"rattled\" by the Conservative campaign.\n\n"
-        "Peter Hain said the campaign had been a failure.\n\n"
-        "\"Someone out there is a little bit rattled,\" Mr Howard told the conference.\n\n"
-        "Margaret Beckett told the BBC that the government was not \"rattled\"."
-    )
-    _e, _q, claims = analyse(text)
-    assert [d.by.name for d in claim_with(claims, "little bit rattled").disputed_by] == ["Margaret Beckett"]
-    assert not claim_with(claims, "by the Conservative campaign").disputed_by
-    assert not claim_with(claims, "had been a failure").disputed_by
-
-
 def test_us_in_capitals_is_a_country_not_a_pronoun(analyse):
     text = (
         "The United States sent its finance minister to London.\n\n"

@@ -248,6 +248,7 @@ class Store:
                     self._db.execute("PRAGMA journal_mode=WAL")
                     self._migrate()
                 self._zdict = self._db.execute("SELECT data FROM dictionaries WHERE name='detail'").fetchone()[0]
+                self._window = max(9, min(15, (len(self._zdict) - 1).bit_length()))  # bits that hold it
         except sqlite3.DatabaseError as exc:
             self.close()
             raise IndexDamaged(str(self.path), f"it is not a readable newsdesk index ({exc})") from exc
@@ -351,8 +352,7 @@ class Store:
         (zlib; the dictionary is the `dictionaries` row 'detail', so any zlib reader can open it). The window
         is the smallest that holds the dictionary and the hash table small: as small an output for an item
         of a few hundred bytes, and half the time of zlib's defaults (most of it setting up its tables)."""
-        window = max(9, min(15, (len(self._zdict) - 1).bit_length()))
-        packer = zlib.compressobj(9, zlib.DEFLATED, window, 4, zdict=self._zdict)
+        packer = zlib.compressobj(9, zlib.DEFLATED, self._window, 4, zdict=self._zdict)
         return packer.compress(_dumps(detail).encode()) + packer.flush()
 
     def _unpack(self, blob: bytes) -> Any:

@@ -35,20 +35,19 @@ class Caseless:
         self.pattern = re.compile(pattern)
         self._ignorecase = re.compile(pattern, re.IGNORECASE)
 
+    def _source(self, text: str, low: str | None) -> tuple[str, re.Pattern[str]]:
+        low = lowered(text) if low is None else low
+        return (low, self.pattern) if low is not None and len(low) == len(text) else (text, self._ignorecase)
+
     def finditer(self, text: str, start: int = 0, end: int | None = None, low: str | None = None) -> Iterator[Hit]:
         """Every hit in text[start:end]; `low` is `lowered(text)` when the caller has it already ("" when
         that is None)."""
-        end = len(text) if end is None else end
-        low = lowered(text) if low is None else low
-        low = low if low is not None and len(low) == len(text) else None
-        source, pattern = (low, self.pattern) if low is not None else (text, self._ignorecase)
-        for m in pattern.finditer(source, start, end):
+        source, pattern = self._source(text, low)
+        for m in pattern.finditer(source, start, len(text) if end is None else end):
             yield Hit(m.start(), m.end(), text[m.start() : m.end()])
 
     def search(self, text: str, start: int = 0, end: int | None = None, low: str | None = None) -> Hit | None:
         """The first hit in text[start:end], or None."""
-        end = len(text) if end is None else end
-        low = lowered(text) if low is None else low
-        low = low if low is not None and len(low) == len(text) else None
-        m = self.pattern.search(low, start, end) if low is not None else self._ignorecase.search(text, start, end)
+        source, pattern = self._source(text, low)
+        m = pattern.search(source, start, len(text) if end is None else end)
         return Hit(m.start(), m.end(), text[m.start() : m.end()]) if m else None

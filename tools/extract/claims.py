@@ -1144,42 +1144,6 @@ def _link_contradictions(doc: Doc, drafts: list[_Draft]) -> None:
             if same_subject and shared > MIN_SHARED_WORDS and shared >= CONTRADICTION_SHARE * smaller:
                 assert db.cue is not None
                 _mark_disputed(drafts, a, b, db.cue)
-    for k, b in enumerate(attributed):  # a denial that quotes the claim's own words
-        db = drafts[b]
-        terms = _denied_terms(doc, db) if negated[b] else set()
-        earlier = [a for a in attributed[max(0, k - CONTRADICTION_WINDOW) : k] if not negated[a]
-                   and drafts[a].start < db.start and not _same_claimant(drafts[a].claimant, db.claimant)]
-        said = {a: _content_text(doc, drafts[a]) for a in earlier}
-        echoed = [a for a in earlier if any(t in said[a] for t in terms)]
-        if echoed and db.cue is not None:  # the latest saying of the words is the one answered
-            _mark_disputed(drafts, echoed[-1], b, db.cue)
-
-
-_QUOTE_MARKS = re.compile("[\u201c\u201d]")
-_QUOTED_TERM = re.compile(r'"([^"]{3,60}?)"')
-
-
-def _content_text(doc: Doc, d: _Draft) -> str:
-    text = text_of(doc)
-    return " ".join(text[s:e] for s, e in d.content).casefold()
-
-
-def _denied_terms(doc: Doc, denial: _Draft) -> set[str]:
-    """A denial quotes the words of the claim it denies: 'Labour was not "rattled"' after 'shows Labour is
-    "rattled"', 'were not a "political manoeuvre"'. The terms in double quotation marks (three characters
-    or more, with a letter) that a negated word of the content governs."""
-    text = text_of(doc)
-    negations = [t for t in tokens_in(doc, denial.content) if t.dep_ == "neg"]
-    terms: set[str] = set()
-    for s, e in denial.content:
-        for m in _QUOTED_TERM.finditer(_QUOTE_MARKS.sub('"', text[s:e])):
-            term = m.group(1).strip()
-            span = doc.char_span(s + m.start(1), s + m.end(1), alignment_mode="expand")
-            if span is None or len(term) < 3 or not any(ch.isalpha() for ch in term):
-                continue
-            if any(n.head.left_edge.i <= span.start and span.end - 1 <= n.head.right_edge.i for n in negations):
-                terms.add(term.casefold())
-    return terms
 
 
 def _subject_word(doc: Doc, d: _Draft) -> str | None:
