@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.tools.extract.html_page import extract_html
-from newsdesk.tools.extract.page_text import PageText, clean_page_text, find_date
+from newsdesk.tools.extract.page_text import PageText, clean_page_text, drop_furniture, find_date
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -346,3 +346,29 @@ def test_donation_appeals_tag_lines_and_tag_clouds_are_not_body():
     reported = "The attorney general confirmed that the foundation was not registered to solicit donations in the state."
     page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, reported])
     assert clean_page_text(page).paragraphs == [*ARTICLE_LINES, reported]
+
+
+_EXTRACTED = [
+    "Storm hits the coast",
+    "A storm hit the coast on Monday, cutting power to thousands of homes across the region.",
+    "Related: Ten storms that changed the coast",
+    "Officials said repairs would take a week, and urged residents to stay indoors.",
+    "Follow us on Twitter",
+    "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+    "The council will meet on Friday to discuss the damage and the cost of repairs.",
+]
+
+
+def test_an_extractors_body_loses_the_repeated_headline_links_and_promos_but_no_sentence() -> None:
+    kept = drop_furniture(_EXTRACTED, title="Storm hits the coast")
+    assert kept == [_EXTRACTED[1], _EXTRACTED[3], _EXTRACTED[6]]
+    # Without the headline known, a first line is only dropped when it is furniture.
+    assert drop_furniture(_EXTRACTED)[0] == "Storm hits the coast"
+
+
+def test_a_trailing_list_of_other_stories_goes_but_an_announced_list_stays() -> None:
+    body = ["Scientists built the largest simulation of the universe so far, a team said on Monday.",
+            "- 15 Amazing Images of Stars", "- 11 Facts About Our Galaxy"]
+    assert drop_furniture(body) == body[:1]
+    announced = ["The team listed what the model needs:", "- More memory", "- Faster links"]
+    assert drop_furniture(announced) == announced

@@ -6,7 +6,7 @@ import logging
 import re
 
 from .html_meta import PageMeta, clean_authors, page_metadata
-from .page_text import PageText
+from .page_text import PageText, drop_furniture
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         log.debug("trafilatura found no article in %s", url or "<html>")
         return PageText()
     body = getattr(doc, "text", None) or ""
-    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     title = meta.title or _clean(getattr(doc, "title", None))
+    paragraphs = drop_furniture([line.strip() for line in body.split("\n") if line.strip()], title)
     date, date_source = meta.date, meta.date_source
     if date is None and (date := _iso_date(_clean(getattr(doc, "date", None)))):
         date_source = "trafilatura"

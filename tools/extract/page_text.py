@@ -452,6 +452,34 @@ def _byline(head: list[_Line]) -> str | None:
     return found
 
 
+_FURNITURE_KINDS = (Kind.LINK, Kind.WIDGET, Kind.TAIL, Kind.END)
+_BULLET = ("- ", "\u2022 ", "* ")
+
+
+def drop_furniture(paragraphs: list[str], title: str | None = None) -> list[str]:
+    """An extractor's body paragraphs without the page furniture it kept, by the same line rules as the
+    text path: the headline repeated in the first lines; "Related: ..." links, share, follow, newsletter and
+    subscription promos, "You may also like", "comments" and copyright lines (only lines of a headline's
+    length or less: a long line the extractor kept stays); and a trailing run of unpunctuated bullet items
+    (a related-stories list) unless a line ending in ":" announces it.
+    """
+    wanted = (title or "").strip().casefold()
+    kept: list[str] = []
+    for i, text in enumerate(paragraphs):
+        line = _classify(text)
+        if (i < 3 and wanted and text.strip().casefold() == wanted) or (
+            line.kind in _FURNITURE_KINDS and line.words <= _MAX_HEADLINE_WORDS
+        ):
+            continue
+        kept.append(text)
+    end = len(kept)
+    while end and kept[end - 1].startswith(_BULLET) and not _ends_sentence(kept[end - 1]):
+        end -= 1
+    if end < len(kept) - 1 and end and not kept[end - 1].rstrip().endswith(":"):
+        kept = kept[:end]
+    return kept
+
+
 def headline_like(text: str) -> bool:
     """Whether a line reads as a headline: 2 to 25 words, not a sentence-punctuated body line, and not page
     furniture (menus, "Skip to main content", share buttons, dates, bylines, links, markers)."""
