@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-TEXT_EXTRACTOR_VERSION = "text-3"
+TEXT_EXTRACTOR_VERSION = "text-4"
 ENTITY_EXTRACTOR_VERSION = "entities-4"
 QUOTE_EXTRACTOR_VERSION = "quotes-6"
 CLAIM_EXTRACTOR_VERSION = "claims-5"
