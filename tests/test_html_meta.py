@@ -40,7 +40,8 @@ def test_bylines_are_cleaned_to_names_and_an_agency_goes_to_its_own_field():
           "author": [{"@type": "Person", "name": "Jane Smith"}, {"@type": "Organization", "name": "Reuters"}],
           "datePublished": "2024-03-05T10:00:00Z", "dateModified": "2024-03-07T08:00:00Z"}
     meta = page_metadata(page(f'<script type="application/ld+json">{json.dumps(ld)}</script>',
-                              '<aside class="related"><span class="byline">By Someone Else</span></aside>'))
+                              '<aside class="related"><span class="byline">By Someone Else</span></aside>'
+                              '<p>Jane Smith, in Leeds</p>'))
     assert (meta.authors, meta.agency) == (["Jane Smith"], "Reuters")
     assert (meta.date, meta.date_source) == ("2024-03-05", "json-ld datePublished")
 
@@ -50,6 +51,23 @@ def test_a_sidebar_byline_is_not_the_article_author_and_no_author_is_better_than
     assert page_metadata(sidebar).authors == []
     own = page("", '<div class="article-byline">By <a rel="author" href="/staff/ann">Ann Lee</a></div>')
     assert page_metadata(own).authors == ["Ann Lee"]
+
+
+def test_a_metadata_author_the_page_never_shows_is_not_its_byline():
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge to close",
+          "author": {"@type": "Person", "name": "Dana Whitfield"}}
+    hidden = page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert page_metadata(hidden).authors == []
+    shown = page(f'<script type="application/ld+json">{json.dumps(ld)}</script>',
+                 "<p>Posted by Dana Whitfield</p>")
+    assert page_metadata(shown).authors == ["Dana Whitfield"]
+
+
+def test_a_header_marked_no_promo_is_not_a_promo_box():
+    own = page("", '<header class="content__header--no-promo"><p class="byline">By Ann Lee, Bo Chan</p></header>')
+    assert page_metadata(own).authors == ["Ann Lee", "Bo Chan"]
+    promo = page("", '<div class="promo-box"><p class="byline">By Ann Lee</p></div>')
+    assert page_metadata(promo).authors == []
 
 
 def test_the_published_date_is_kept_over_the_modified_one():
@@ -100,4 +118,4 @@ def test_metadata_accuracy_on_the_hand_read_pages_stays_above_its_floors(shared_
         authors += pages._names(got.authors) == pages._names(ref["authors"])
         date += got.date == ref["date"]
     assert n >= 90
-    assert title / n >= 0.93 and authors / n >= 0.82 and date / n >= 0.92, (title / n, authors / n, date / n)
+    assert title / n >= 0.93 and authors / n >= 0.87 and date / n >= 0.92, (title / n, authors / n, date / n)

@@ -86,9 +86,10 @@ def parse_page(page: str) -> HtmlElement | None:
         return None
 
 
-def page_metadata(page: str, url: str | None = None, root: HtmlElement | None = None) -> PageMeta:
-    """The metadata of one HTML page (`root`: its tree, when already parsed); empty fields where the page
-    gives nothing trustworthy."""
+def page_metadata(page: str, url: str | None = None, root: HtmlElement | None = None,
+                  shown: str | None = None) -> PageMeta:
+    """The metadata of one HTML page (`root`: its tree, when already parsed; `shown`: its shown_text, when
+    already read); empty fields where the page gives nothing trustworthy."""
     root = root if root is not None else parse_page(page)
     if root is None:
         return PageMeta(url=url)
@@ -100,6 +101,7 @@ def page_metadata(page: str, url: str | None = None, root: HtmlElement | None = 
     meta = PageMeta(site=site, url=page_url or None)
     meta.title = _title(root, metas, article, site, page_url)
     meta.authors, meta.agency = _authors(root, metas, article, site)
+    meta.authors = shown_names(meta.authors, shown_text(root) if shown is None else shown)
     meta.date, meta.date_source = _date(root, metas, article, page, page_url)
     return meta
 
@@ -170,10 +172,13 @@ def _site_name(metas: dict[str, str], objects: list[dict]) -> str | None:
     return None
 
 
+_NEGATED_MARK = re.compile(r"\b(?:no|not|without)-[\w-]*")  # "header--no-promo" says what it is not
+
+
 def _outside_asides(el) -> bool:
     for parent in el.iterancestors():
         tag = parent.tag if isinstance(parent.tag, str) else ""
-        marks = f"{parent.get('class', '')} {parent.get('id', '')}".lower()
+        marks = _NEGATED_MARK.sub("", f"{parent.get('class', '')} {parent.get('id', '')}".lower())
         if tag in ("aside", "footer", "nav") or re.search(r"related|recommend|sidebar|promo|more-stories|"
                                                           r"trending|popular|comment|newsletter", marks):
             return False
@@ -306,6 +311,20 @@ def _authors(root, metas, article, site) -> tuple[list[str], str | None]:
                 return shown, agency or shown_agency
             return names, agency
     return shown, agency or shown_agency
+
+
+def shown_text(root) -> str:
+    """The text a reader sees in the page's body (not its scripts or styles), as a match key."""
+    body = root.find("body")
+    return _key(" ".join(body.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))) if (
+        body is not None) else ""
+
+
+def shown_names(names: list[str], shown: str) -> list[str]:
+    """The names the page shows somewhere in its body (`shown`, from shown_text): a CMS account's name in
+    metadata only, on a press release or a post, is not the article's byline. A page without a body
+    (`shown` empty) keeps them."""
+    return [n for n in names if _key(n) in shown] if shown else names
 
 
 # -- date -----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from .html_meta import PageMeta, clean_authors, page_metadata
+from .html_meta import PageMeta, clean_authors, page_metadata, shown_names, shown_text
 from .page_text import PageText, drop_furniture
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,8 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         import trafilatura
 
         tree = trafilatura.load_html(html)  # parsed once: the metadata reads it before trafilatura prunes it
-        meta = page_metadata(html, url, tree) if tree is not None else PageMeta(url=url)
+        shown = shown_text(tree) if tree is not None else ""
+        meta = page_metadata(html, url, tree, shown) if tree is not None else PageMeta(url=url)
         doc = trafilatura.bare_extraction(
             tree if tree is not None else html,
             url=url,
@@ -57,6 +58,7 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         byline = ", ".join(meta.authors)
     else:  # trafilatura's author only when it reads as names (fewer authors are better than bad ones)
         names, _ = clean_authors([_clean(getattr(doc, "author", None)) or ""], meta.site)
+        names = shown_names(names, shown)
         byline = ", ".join(names) or None
     return PageText(
         title=title,
