@@ -70,12 +70,12 @@ def test_the_index_is_reused_updated_and_pruned_as_files_change(tmp_path: Path):
     desk = Desk.open(settings, sync=False)
     again = desk.refresh()
     assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 2, 0)
-    (folder / "a.txt").write_text("Headline A2\n\nThe first article was rewritten with new words today.\n")
+    (folder / "a.txt").write_text("First article rewritten\n\nThe first article was rewritten with new words today.\n")
     os.utime(folder / "a.txt", (1, 1))
     (folder / "b.txt").unlink()
     changed = desk.refresh()
     assert (changed.updated, changed.removed) == (1, 1)
-    assert desk.store.ids() == ["a"] and desk.article("a").title == "Headline A2"
+    assert desk.store.ids() == ["a"] and desk.article("a").title == "First article rewritten"
     desk.close()
 
 

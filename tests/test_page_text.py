@@ -334,6 +334,16 @@ def test_a_headerless_text_takes_its_title_only_from_a_line_that_reads_as_a_head
     titled.write_text("Council to close the old river bridge\n\n" + "\n\n".join(ARTICLE_LINES) + "\n")
     assert read_file(menu, menu.read_bytes(), 10**6)[0].page.title == "bridge story"
     assert read_file(titled, titled.read_bytes(), 10**6)[0].page.title == "Council to close the old river bridge"
+    # A headline-like first line that says nothing of the lead (a site's tagline) is no title either.
+    tagline = tmp_path / "tagline-story.txt"
+    tagline.write_text("Your Daily Source Of Great Deals\n\n" + "\n\n".join(ARTICLE_LINES) + "\n")
+    assert read_file(tagline, tagline.read_bytes(), 10**6)[0].page.title == "tagline story"
+
+
+def test_in_a_saved_page_the_title_is_the_line_above_the_article_that_names_its_lead():
+    page = "\n".join(["Share this with LinkedIn", "Council to close the old river bridge", "You are signed in as",
+                      *ARTICLE_LINES])
+    assert clean_page_text(page).title == "Council to close the old river bridge"
 
 
 def test_donation_appeals_tag_lines_and_tag_clouds_are_not_body():

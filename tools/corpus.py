@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import RejectedFile
 from .extract.html_page import extract_html
-from .extract.page_text import PageText, clean_page_text, headline_like
+from .extract.page_text import PageText, clean_page_text, headline_like, names_the_lead
 from .models import Article, ArticleFormat, Paragraph
 
 log = logging.getLogger(__name__)
@@ -200,17 +200,19 @@ def read_text(path: Path, text: str) -> RawArticle:
         return RawArticle(path, 0, "seed-text", page)
     page = clean_page_text(text)
     if not page.title:
-        page.title = guess_title(text, path)
+        page.title = guess_title(text, path, page.paragraphs)
         if page.paragraphs and page.paragraphs[0].strip() == page.title:
             page.paragraphs = page.paragraphs[1:]
     return RawArticle(path, 0, "plain-text", page)
 
 
-def guess_title(text: str, path: Path) -> str:
-    """A first line that reads as a headline (not a menu entry, a date or a sentence) is the title;
-    otherwise the file name, which at least is not a wrong headline."""
+def guess_title(text: str, path: Path, paragraphs: list[str] | None = None) -> str:
+    """A first line that reads as a headline (not a menu entry, a date or a sentence) and names what the
+    article's lead is about (when its paragraphs are known) is the title; otherwise the file name, which at
+    least is not a wrong headline."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first and len(first) <= 200 and headline_like(first):
+    lead = [p for p in paragraphs or [] if p.strip() != first]
+    if first and len(first) <= 200 and headline_like(first) and (paragraphs is None or names_the_lead(first, lead)):
         return first
     return path.stem.replace("_", " ").replace("-", " ")
 

@@ -480,6 +480,20 @@ def drop_furniture(paragraphs: list[str], title: str | None = None) -> list[str]
     return kept
 
 
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _stems(text: str) -> set[str]:
+    """The longer words of a text, cut to five letters ("reunites" and "reunion" meet as "reuni")."""
+    return {w[:5] for w in _WORD.findall(text.casefold())}
+
+
+def names_the_lead(line: str, paragraphs: list[str], shared: int = 1) -> bool:
+    """Whether a line shares at least `shared` longer words with the first paragraphs of the article: a
+    headline says what the lead is about, a menu line, a site name or a share button does not."""
+    return len(_stems(line) & _stems(" ".join(paragraphs[:4]))) >= shared
+
+
 def headline_like(text: str) -> bool:
     """Whether a line reads as a headline: 2 to 25 words, not a sentence-punctuated body line, and not page
     furniture (menus, "Skip to main content", share buttons, dates, bylines, links, markers)."""
@@ -522,18 +536,21 @@ def clean_page_text(text: str, headline: str | None = None) -> PageText:
         and _title_case(lines[0].text)
         and lines[0].kind in (*_TEXT, Kind.HEADING, Kind.HEADLINE)
         and headline_like(lines[0].text)  # as first read: list marking may have changed its kind
+        and names_the_lead(lines[0].text, [ln.text for ln in lines[1:5]])
     ):
         title, lines[0].kind = lines[0].text, Kind.CAPTION
     scores = [_score(ln) for ln in lines]
 
     lo, hi = _best_region(lines, scores)
     head = lines[max(0, lo - 15) : hi][:40]  # date and byline sit just before or in the first lines
-    if title is None:  # the nearest headline-like line above the article
+    if title is None:  # the nearest headline-like line above the article that names what its lead is about
+        lead = [lines[i].text for i in range(lo, min(hi, lo + 4))]
         title = next(
             (
                 ln.text
                 for ln in reversed(lines[max(0, lo - 8) : lo])
                 if ln.kind in (Kind.HEADLINE, Kind.HEADING) and ln.words >= 4 and _reads_as_headline(ln)
+                and names_the_lead(ln.text, lead, shared=2)
             ),
             None,
         )
