@@ -382,3 +382,26 @@ def test_a_trailing_list_of_other_stories_goes_but_an_announced_list_stays() -> 
     assert drop_furniture(body) == body[:1]
     announced = ["The team listed what the model needs:", "- More memory", "- Faster links"]
     assert drop_furniture(announced) == announced
+
+
+def test_contact_lines_shortcodes_and_comment_invitations_are_not_body():
+    contact = "Have a tip? Jane Roe may be reached at jroe@example.com. Follow her on Twitter @janeroe."
+    shortcode = '[button link="https://example.com/submit" type="big"] Send us your review[/button]'
+    page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, contact, shortcode, "Tell us what you think..."])
+    assert clean_page_text(page).paragraphs == ARTICLE_LINES
+    tweet = "Our new slogan is live! Follow the campaign at @SDmeth and share it with your friends today."
+    assert tweet in clean_page_text("\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES[:3], tweet,
+                                                 *ARTICLE_LINES[3:]])).paragraphs
+
+
+def test_a_hover_card_inside_a_paragraph_is_not_part_of_it():
+    card = ('<span class="rollover-people"><a class="rollover-people-link" href="/people/ann-lee">Ann Lee</a>'
+            '<span class="rollover-people-block"><span class="rollover-block"><img src="a.jpg">'
+            '<a href="/x">Ann Lee</a><a href="/y">Another story about something else entirely</a></span></span></span>')
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE_LINES[1:])
+    html = (f"<html><head><title>Bridge</title></head><body><article><h1>Bridge to close</h1>"
+            f"<p>The mayor, {card}, said on Tuesday night the old river bridge would close to all traffic.</p>"
+            f"{body}</article></body></html>")
+    paragraphs = extract_html(html).paragraphs
+    assert "The mayor, Ann Lee, said on Tuesday night the old river bridge would close to all traffic." in paragraphs
+    assert not any("Another story" in p for p in paragraphs)

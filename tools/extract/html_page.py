@@ -34,6 +34,8 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         tree = trafilatura.load_html(html)  # parsed once: the metadata reads it before trafilatura prunes it
         shown = shown_text(tree) if tree is not None else ""
         meta = page_metadata(html, url, tree, shown) if tree is not None else PageMeta(url=url)
+        if tree is not None:
+            _drop_popups(tree)
         doc = trafilatura.bare_extraction(
             tree if tree is not None else html,
             url=url,
@@ -70,6 +72,20 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         date_source=date_source,
         url=meta.url or _clean(getattr(doc, "url", None)) or url,
     )
+
+
+_POPUP = re.compile(r"(?:^|[\s_-])(?:rollover|tooltip|popover|hovercard|popup)(?:$|[\s_-])")
+
+
+def _drop_popups(tree) -> None:
+    """Pop-up cards inside running text ("Ilhan Omar" followed by her photo and three headlines, shown on
+    hover) are not the article's words: the innermost element inside a paragraph whose class names a
+    rollover, tooltip, popover or hover card goes (not a link: the name it pops up from stays)."""
+    marked = [el for el in tree.xpath("//p//*[@class]") if el.tag != "a" and _POPUP.search(el.get("class", "").lower())]
+    inner = set(marked)
+    for el in marked:
+        if el.getparent() is not None and not any(d in inner for d in el.iterdescendants()):
+            el.drop_tree()
 
 
 def _iso_date(date: str | None) -> str | None:

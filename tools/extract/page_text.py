@@ -127,7 +127,7 @@ _TAIL = re.compile(
 _END = re.compile(
     r"^(?:\d+\s+(?:comments?|responses?|replies|thoughts)\b.*|(?:show|view|load|read|post|add) (?:all )?"
     r"comments?.*|comments|leave a (?:comment|reply)|join the (?:conversation|discussion)|"
-    r"discussion|reader comments)$"
+    r"discussion|reader comments|tell us what you think|have your say|what do you think\??)$"
 )
 
 _SKIP = re.compile(r"^(?:skip|jump|go|back)\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?(?:article|content|navigation|"
@@ -247,11 +247,20 @@ def _classify(text: str) -> _Line:
 _FUNCTION_WORDS = frozenset(re.findall(r"\w+", "the a an of to in and or for on with at by from that is was are were be has have"))
 
 
+_CONTACT = re.compile(r"\b(?:follow (?:me|us|him|her|them)|(?:can|may) be reached|(?:contact|e-?mail) (?:me|us|him|her|them)|"
+                      r"have a tip|send (?:us )?(?:a )?tips?)\b")
+_SHORTCODE = re.compile(r"^\[/?[a-z_]+(?:\s+[a-z_]+=|\])")
+
+
 def _is_promo(text: str, low: str, words: int, sentence: bool) -> bool:
     """A newsletter or cookie promo; a donation appeal ("Please consider a donation to support our
-    journalism"); a tag line ("Tags: ...") or a long unpunctuated tag cloud."""
+    journalism"); a tag line ("Tags: ...") or a long unpunctuated tag cloud; the author's contact line
+    ("Have a tip? X may be reached at x@site.com. Follow her on Twitter @x"); a CMS shortcode left in the
+    text ("[button link=...]")."""
     return bool(
         (words <= 14 and any(k in low for k in _PROMO_KEYS) and _PROMO.search(low))
+        or (words <= 45 and "@" in low and _CONTACT.search(low))
+        or _SHORTCODE.match(low)
         or (words <= 45 and _APPEAL.search(low))
         or _TAG_LINE.match(low)
         or (words > _MAX_HEADLINE_WORDS and not sentence and _tag_cloud(text))
