@@ -405,3 +405,21 @@ def test_a_hover_card_inside_a_paragraph_is_not_part_of_it():
     paragraphs = extract_html(html).paragraphs
     assert "The mayor, Ann Lee, said on Tuesday night the old river bridge would close to all traffic." in paragraphs
     assert not any("Another story" in p for p in paragraphs)
+
+
+def test_follow_us_sign_offs_and_bracketed_teasers_are_not_body():
+    lines = ["Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "DON'T MISS",
+             "China furious at Macron for protest jibe [INSIGHT]|", "Lakers vs Nets: NBA make final decision [VIDEO]"]
+    page = "\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, *lines])
+    assert clean_page_text(page).paragraphs == ARTICLE_LINES
+    reported = "The mayor urged residents to follow the council on Twitter for updates on the closure."
+    assert reported in clean_page_text("\n\n".join(["Bridge to close for repairs", *ARTICLE_LINES, reported])).paragraphs
+
+
+def test_an_embedded_post_the_article_quotes_is_kept():
+    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>The bridge is finally closing, '
+             'and about time too after all these years of cracks.</p>&mdash; Ann Lee (@annlee) May 1, 2024'
+             '</blockquote></div>')
+    before, after = ("".join(f"<p>{line}</p>" for line in part) for part in (ARTICLE_LINES[:3], ARTICLE_LINES[3:]))
+    html = f"<html><body><article><h1>Bridge to close</h1>{before}{tweet}{after}</article></body></html>"
+    assert any("finally closing" in p for p in extract_html(html).paragraphs)

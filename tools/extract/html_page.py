@@ -36,6 +36,7 @@ def extract_html(html: str, url: str | None = None) -> PageText:
         meta = page_metadata(html, url, tree, shown) if tree is not None else PageMeta(url=url)
         if tree is not None:
             _drop_popups(tree)
+            _keep_social_posts(tree)
         doc = trafilatura.bare_extraction(
             tree if tree is not None else html,
             url=url,
@@ -86,6 +87,21 @@ def _drop_popups(tree) -> None:
     for el in marked:
         if el.getparent() is not None and not any(d in inner for d in el.iterdescendants()):
             el.drop_tree()
+
+
+_SOCIAL_POST = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed")
+
+
+def _keep_social_posts(tree) -> None:
+    """A post the article embeds (a tweet quoted as evidence) is part of what it reports: its blockquote,
+    and the wrapper marking it as an embed, lose the class that makes extractors discard it."""
+    for bq in tree.iter("blockquote"):
+        classes = (bq.get("class") or "").split()
+        if any(c in _SOCIAL_POST for c in classes):
+            del bq.attrib["class"]
+            parent = bq.getparent()
+            if parent is not None and "embed" in (parent.get("class") or "").lower():
+                del parent.attrib["class"]
 
 
 def _iso_date(date: str | None) -> str | None:

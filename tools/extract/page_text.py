@@ -121,7 +121,7 @@ _TAIL = re.compile(
     r"most (?:popular|read|viewed|shared|commented)(?: .*)?|you (?:may|might) (?:also )?like.*|"
     r"what to read next|read next|(?:from )?around the web|more (?:from|in|on) .*|related|recommended|"
     r"(?:sponsored|promoted) (?:stories|links|content)|also in .*|in other news|elsewhere on .*|"
-    r"more topics|more stories|latest|we recommend|about the author|(?:previous|next) (?:article|story|post)|"
+    r"more topics|more stories|latest|we recommend|about the author|don['’]?t miss|(?:previous|next) (?:article|story|post)|"
     r"more(?: [\w&'.-]+){1,3})$"
 )
 _END = re.compile(
@@ -229,7 +229,7 @@ def _classify(text: str) -> _Line:
             line.kind = Kind.WIDGET
     elif _is_promo(text, low, words, sentence):
         line.kind = Kind.WIDGET
-    elif _LINK.match(low):
+    elif _LINK.match(low) or (words <= _MAX_HEADLINE_WORDS + 5 and _TEASER.search(text)):
         line.kind = Kind.LINK
     elif _is_caption(text, low, sentence):
         line.kind = Kind.CAPTION
@@ -249,6 +249,10 @@ _FUNCTION_WORDS = frozenset(re.findall(r"\w+", "the a an of to in and or for on 
 
 _CONTACT = re.compile(r"\b(?:follow (?:me|us|him|her|them)|(?:can|may) be reached|(?:contact|e-?mail) (?:me|us|him|her|them)|"
                       r"have a tip|send (?:us )?(?:a )?tips?)\b")
+_TEASER = re.compile(r"\[(?:VIDEO|PICTURES?|PHOTOS?|GALLERY|INSIGHT|REACTION|REVEAL|LATEST|POLL|LIVE|ANALYSIS|"
+                     r"OPINION|COMMENT|INTERVIEW|UPDATE|PICS|MAPS?|WATCH)\][\s|]*$")  # a teaser: "... [VIDEO]"
+_FOLLOW = re.compile(r"^(?:follow|like|listen to|watch) [\w' .&-]{1,40} (?:on|at) (?:twitter|instagram|facebook|youtube|tiktok|"
+                     r"linkedin|threads|bluesky|x\b|\d)")
 _SHORTCODE = re.compile(r"^\[/?[a-z_]+(?:\s+[a-z_]+=|\])")
 
 
@@ -259,7 +263,8 @@ def _is_promo(text: str, low: str, words: int, sentence: bool) -> bool:
     text ("[button link=...]")."""
     return bool(
         (words <= 14 and any(k in low for k in _PROMO_KEYS) and _PROMO.search(low))
-        or (words <= 45 and "@" in low and _CONTACT.search(low))
+        or (words <= 60 and "@" in low and _CONTACT.search(low))
+        or (words <= 20 and _FOLLOW.search(low))
         or _SHORTCODE.match(low)
         or (words <= 45 and _APPEAL.search(low))
         or _TAG_LINE.match(low)
