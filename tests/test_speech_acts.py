@@ -158,6 +158,16 @@ def test_the_spokesman_is_the_spokesperson_before_it_named_or_not(analyse):
     assert quote_with(quotes, "not clear at all").speaker.entity_id is None  # not John Prescott
 
 
+def test_a_passive_speech_act_is_spoken_by_its_agent_not_its_subject(analyse):
+    text = ('Home Office minister Hazel Blears spoke to MPs on Tuesday.\n\n'
+            'Her comments have been described as "irresponsible" and "outrageous" by the Islamic Human Rights '
+            'Commission.')
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "outrageous").speaker.name == "Islamic Human Rights Commission"
+    _e, quotes, _c = analyse('Jane Smith was quoted as saying: "We will appeal."')
+    assert quote_with(quotes, "appeal").speaker.name == "Jane Smith"
+
+
 def test_a_modifier_never_speaks_for_the_head(analyse):
     text = 'Labour election co-ordinator Alan Milburn said: "Michael Howard is simply wrong on this."'
     _e, quotes, _c = analyse(text)

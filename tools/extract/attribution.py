@@ -21,7 +21,10 @@ Rules:
               "called X a hoax", "called for Y", "claimed victory").
   Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
 - Source: the cue's nominal subject (for a verb of addressing in the passive, ADDRESSED_LEMMAS, its
-  agent: "he was asked by reporters"; "he was told" has no source); a relative pronoun stands for the noun it modifies ("Clinton, who
+  agent: "he was asked by reporters"; "he was told" has no source; for any other passive but the
+  self-reporting ones, SELF_PASSIVE_LEMMAS ("he was quoted as saying"), its "by" agent when it has one,
+  even one the parser hung inside the complement: "her comments were described as 'outrageous' by the
+  IHRC" is the IHRC's); a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
   added that", "..., saying that", "responded by saying that"), except that a cue faulted or praised "for"
   or "of" it is the object's ("criticised the government for claiming"); the noun a relative or
@@ -364,6 +367,21 @@ def _agent_of(verb: Token) -> Token | None:
     return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
 
 
+# passives whose subject is the speaker ("he was quoted as saying", "she was heard telling")
+SELF_PASSIVE_LEMMAS = lexicon("quote hear overhear record report film tape cite")
+
+
+def _stray_agent(verb: Token) -> Token | None:
+    """A "by X" the parser hung inside the verb's complement ("described as 'outrageous' by X"), in the
+    same sentence after the verb."""
+    for tok in verb.subtree:
+        if tok.i > verb.i and tok.lower_ == "by" and tok.dep_ in ("prep", "agent") and tok.head.i != verb.i:
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("PROPN", "NOUN") and tok.head.pos_ in ("ADJ", "NOUN", "ADP"):
+                return obj
+    return None
+
+
 def subject_of(verb: Token) -> Token | None:
     """The source of a cue verb: its nominal subject, climbing through coordination and subordination."""
     cue = verb
@@ -379,6 +397,9 @@ def subject_of(verb: Token) -> Token | None:
                 return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
             if child.dep_ == "nsubjpass" and verb.lemma_.lower() in ADDRESSED_LEMMAS:
                 return _agent_of(verb)  # "he was asked whether ...": he is asked, the asker speaks
+            if child.dep_ == "nsubjpass" and verb.lemma_.lower() not in SELF_PASSIVE_LEMMAS and (
+                    by := _agent_of(verb) or _stray_agent(verb)) is not None:
+                return by  # "her comments were described as 'outrageous' by the IHRC": the IHRC speaks
             return child
         if _trailing_participle(verb):
             verb = (
