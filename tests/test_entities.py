@@ -301,3 +301,11 @@ def test_seed_has_none_of_the_entities_from_unrelated_headlines(seed_entities, s
 def test_seed_oreshnik_is_one_product_with_every_mention(seed_entities):
     oreshnik = only(seed_entities, "Oreshnik")
     assert oreshnik.type == "PRODUCT" and oreshnik.mention_count == 7
+
+
+def test_a_name_written_as_no_persons_name_is_not_a_person(extract):
+    # spaCy labels both PERSON here: "the" before a name that modifies nothing, and an organisation's last word
+    lib = extract("The Lib Dems said the plan was unfair. Charles Kennedy agreed with the Lib Dems on Monday.")
+    assert only(lib, "Lib Dems").type != "PERSON" and only(lib, "Charles Kennedy").type == "PERSON"
+    club = extract("Manchester United won again. Sir Alex Ferguson said Manchester United had been lucky.")
+    assert only(club, "Manchester United").type == "ORG" and only(club, "Alex Ferguson").type == "PERSON"

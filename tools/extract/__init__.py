@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 TEXT_EXTRACTOR_VERSION = "text-4"
-ENTITY_EXTRACTOR_VERSION = "entities-4"
+ENTITY_EXTRACTOR_VERSION = "entities-5"
 QUOTE_EXTRACTOR_VERSION = "quotes-7"
 CLAIM_EXTRACTOR_VERSION = "claims-6"
 

@@ -37,7 +37,10 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    with a weight per mention from 0.5 (small towns, whose names are often surnames) to 3 (countries,
    states, continents), except for multi-word person names. Demonyms vote for their place's type. A
    name of two or three capitalised words opening with a first name of known gender (gender.py) and
-   holding no organisation or place word ("Church", "Valley", "Party") gets two PERSON votes.
+   holding no organisation or place word ("Church", "Valley", "Party") gets two PERSON votes. A name
+   that wins as PERSON but is written as no person's is (a mention after "the" that modifies nothing,
+   "the Lib Dems said"; or a last word that heads organisations' and events' names, "UK Independence
+   Party", "Manchester United", "Venice Film Festival"), and is never titled, takes its next label, else ORG.
 6. Organisations. Case variants are one entity named by their all-capital form when it is short
    ("NATO" over "Nato", not a transcript's "CONGRESS"); an acronym equal to the initials of an
    organisation named in the article is that organisation, named by the acronym ("FBI"). Plural and
@@ -584,6 +587,35 @@ _NOT_PERSON_WORDS = frozenset(
 )
 
 
+# The last word of an organisation's or event's name, never of a person's ("UK Independence Party",
+# "US Senate", "Venice Film Festival", "Manchester United").
+_ORG_HEADS = frozenset(
+    re.findall(
+        r"\w+",
+        "party senate congress parliament assembly exchange festival theatre society united award awards cup "
+        "act commission ministry department council committee university college institute association "
+        "foundation trust fund club league airlines airways inc ltd plc corp corporation agency championship "
+        "championships olympics prize tournament summit conference service services museum gallery "
+        "orchestra federation organisation organization",
+    )
+)
+
+
+def _org_cue(doc: Doc, group: _Group, m: _M) -> bool:
+    """Context that says a name is no person (rule 5): its last word heads organisations' and events'
+    names ("UK Independence Party"), or "the" stands before it and it modifies nothing ("the Lib Dems
+    said"; not "the George W Bush administration", not a title: "the Queen")."""
+    words = group.name_tokens() if group.forms else group.key.split()
+    if words and words[-1].lower() in _ORG_HEADS:
+        return True
+    if m.start == 0 or doc[m.start - 1].lower_ != "the" or m.titled:
+        return False
+    root = doc[m.end - 1]
+    if root.dep_ in ("compound", "amod", "nmod", "poss") or doc[m.start].lower_ in _titles():
+        return False
+    return not (root.i + 1 < len(doc) and doc[root.i + 1].pos_ in ("NOUN", "PROPN"))
+
+
 def _first_name_shaped(group: _Group) -> bool:
     """Two or three capitalised words opening with a first name of known gender and none of an
     organisation's or place's words: a person's name, whatever the NER label (rule 5)."""
@@ -598,6 +630,8 @@ def _first_name_shaped(group: _Group) -> bool:
 def _vote_type(doc: Doc, group: _Group) -> str:
     votes: Counter[str] = Counter()
     multiword_person = len(group.key.split()) > 1 and group.labels()["PERSON"] > 0
+    multiword_person_named = _first_name_shaped(group)
+    not_person = 0
     for m in group.mentions:
         if m.kind == "demonym" and m.place:
             votes[m.place.type] += 1
@@ -609,6 +643,8 @@ def _vote_type(doc: Doc, group: _Group) -> str:
             votes["PRODUCT"] += CUE_VOTE
         if m.titled:
             votes["PERSON"] += CUE_VOTE
+        elif not multiword_person_named and _org_cue(doc, group, m):
+            not_person += 1
         place = m.place or group.place
         if place and not multiword_person:
             votes[place.type] += place.weight
@@ -618,6 +654,10 @@ def _vote_type(doc: Doc, group: _Group) -> str:
         votes["PERSON"] += CUE_VOTE  # "Theresa Green" labelled ORG once is a person
     labels = group.labels()
     best = max(votes, key=lambda t: (votes[t], labels[t]))
+    if best == "PERSON" and not_person and not any(m.titled for m in group.mentions):
+        # named as no person is: the next label spaCy gave it, else an organisation
+        others = [t for t in votes if t != "PERSON" and t in ENTITY_TYPES]
+        best = max(others, key=lambda t: (votes[t], labels[t])) if others else "ORG"
     return best if best in ENTITY_TYPES else "OTHER"
 
 
