@@ -158,6 +158,23 @@ def test_the_spokesman_is_the_spokesperson_before_it_named_or_not(analyse):
     assert quote_with(quotes, "not clear at all").speaker.entity_id is None  # not John Prescott
 
 
+def test_he_after_a_spokesman_is_the_spokesman_for_the_organisation(analyse):
+    text = ("Jane Holt, the chief executive, resigned on Monday.\n\n"
+            "A spokesman for the Acme Corporation said the board would meet on Friday. "
+            '"We will name a successor soon," he added.')
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "successor").speaker.name == "Acme Corporation"
+
+
+def test_he_never_refers_to_a_one_word_name_with_no_gender(analyse):
+    # spaCy takes "Crossrail" for a person here; nothing in the article gives it a gender
+    text = ("Jeremy de Souza, the project's director, met Crossrail bosses on Monday.\n\n"
+            "Crossrail said the line would open in 2012. "
+            '"We are on time and on budget," he said.')
+    _e, quotes, _c = analyse(text)
+    assert quote_with(quotes, "on budget").speaker.name != "Crossrail"
+
+
 def test_a_passive_speech_act_is_spoken_by_its_agent_not_its_subject(analyse):
     text = ('Home Office minister Hazel Blears spoke to MPs on Tuesday.\n\n'
             'Her comments have been described as "irresponsible" and "outrageous" by the Islamic Human Rights '

@@ -24,7 +24,10 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
    whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
    the first name's (gender.py), else the article's own he/she use in sentences that name only that
-   person; unknown agrees with both. it: the most recent organisation or place; they: organisations, groups,
+   person; unknown agrees with both. A "person" the article names only by one word and gives no gender
+   (a party or a company the parser took for one: "Labour", "Crossrail") is no antecedent for he/she; a
+   spokesperson source resolved to the organisation it speaks for is ("A spokesman for the IAEA said ...
+   he added": the IAEA; "spokeswoman" only for she). it: the most recent organisation or place; they: organisations, groups,
    places -- unless a plural common noun is subject after it ("MPs said ... they": unresolved); "it"
    after a document as the last subject ("The book, by Robert Peston, says ... It claims") is the
    document's author, or unresolved when the article names none.
@@ -235,6 +238,22 @@ class Resolver(Positions):
             return votes.most_common(1)[0][0]  # type: ignore[return-value]
         return None
 
+    def _spokesperson_agrees(self, start: int, end: int, pronoun: str) -> bool:
+        head = self._mention_head(start, end)
+        if head is None or head.lemma_.lower() not in SPOKES_NOUNS or head.lemma_.lower() == "chief":
+            return False
+        gender = {"spokesman": "m", "spokeswoman": "f"}.get(head.lower_.rstrip("s"))
+        return gender is None or gender == PRONOUN_GENDER.get(pronoun)
+
+    def _bare_word(self, entity: Entity) -> bool:
+        """A 'person' the article only ever names by one word and gives no gender (no honorific, no known
+        first name, no he or she of its own: a party or a company the parser took for a person, "Labour",
+        "Crossrail"): no antecedent for he or she."""
+        if self.gender(entity) is not None:
+            return False
+        names = [m.text for m in entity.mentions or [] if m.kind in ("name", "alias")]
+        return bool(names) and all(len(n.split()) == 1 for n in names)
+
     def agrees(self, pronoun: str, entity: Entity) -> bool:
         want = PRONOUN_GENDER.get(pronoun)
         have = self.gender(entity)
@@ -355,12 +374,19 @@ class Resolver(Positions):
         extra = [
             (a, b, "speaker", e)
             for a, b, e in speakers
-            if e is not None and a < at and bisect.bisect_left(starts, a) == bisect.bisect_left(starts, b)
+            if e is not None and a < at and (bisect.bisect_left(starts, a) == bisect.bisect_left(starts, b) or (
+                pronoun in HE_SHE and e.type not in PERSON_TYPES and self._spokesperson_agrees(a, b, pronoun)))
         ]
         for start, end, _kind, entity in sorted(self.mentions + extra, key=lambda m: m[0]) if extra else self.mentions:
             if start >= at:
                 break
-            if end > at or entity.type not in types or not self.agrees(pronoun, entity):
+            if end > at:
+                continue
+            if _kind == "speaker" and pronoun in HE_SHE and entity.type not in PERSON_TYPES:
+                if not self._spokesperson_agrees(start, end, pronoun):
+                    continue  # "a Labour Party spokesman said ... he added": the spokesman, for the party
+            elif entity.type not in types or not self.agrees(pronoun, entity) or (
+                    pronoun in HE_SHE and self._bare_word(entity)):
                 continue
             para = self.paragraph(start)
             if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
