@@ -580,3 +580,21 @@ def test_a_paper_is_no_person(analyse):
     )
     _e, quotes, _c = analyse(text)
     assert quote_with(quotes, "played so poorly").speaker.name != "Michael Owen"
+
+
+def test_plural_members_speak_for_their_organisation_but_some_of_them_do_not(analyse):
+    text = ('The European Union met in Brussels on Saturday.\n\n'
+            'EU ministers said "excess volatility" would impede economic growth.\n\n'
+            'Some EU ministers said the deal was too weak.')
+    _e, _q, claims = analyse(text)
+    assert claim_with(claims, "excess volatility").claimant.name in ("EU", "European Union")
+    assert claim_with(claims, "too weak").claimant.entity_id is None
+
+
+def test_a_description_of_a_kind_takes_the_organisation_just_quoted_but_the_government_does_not(analyse):
+    text = ("Leaders' debates should be held, according to the Hansard Society.\n\n"
+            "It would then be up to the party leaders to decide, the non-partisan charity said.\n\n"
+            "The government said it had no plans for debates.")
+    _e, _q, claims = analyse(text)
+    assert claim_with(claims, "up to the party leaders").claimant.name == "Hansard Society"
+    assert claim_with(claims, "no plans for debates").claimant.name != "Hansard Society"

@@ -33,8 +33,11 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    document's author, or unresolved when the article names none.
 5. Descriptions ("role"), only where the article supports them: an organisation noun ("the company",
    "the campaign", "the party") is the most recent organisation named before it whose name holds the
-   noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS), else the last organisation
-   in subject position in this or the previous paragraph; "the 56-year-old" is the one
+   noun ("Clinton campaign", "Labour Party"; within ANTECEDENT_PARAGRAPHS), else -- not for a public
+   body or a newspaper (NAMED_ONLY_ORG_NOUNS: "the government" after a company spoke is not it) -- the last
+   organisation in subject or "according to" position in this or the previous paragraph ("the non-partisan
+   charity": lower-case adjectives allowed); plural members of an organisation ("G7 ministers", "BBC
+   correspondents"; not "some ministers") speak for it; "the 56-year-old" is the one
    person whose age the article gives as 56 ("Smith, 56," / "56-year-old Smith"); a singular "the +
    person noun" left unlinked ("the Republican nominee") is the person named for the first time in the
    next act of the same or next paragraph (cataphoric: "Russia's top diplomat said ... Sergei Lavrov
@@ -89,6 +92,18 @@ SPOKES_NOUNS = lexicon(
 # Nouns that stand for the place their "of" names ("the city of Phoenix", "the people of Scotland").
 PLACE_NOUNS = lexicon("city state town county province country nation republic kingdom government people")
 # Nouns that stand for an organisation when the article has just named one ("the company said").
+# Members who, in the plural, speak for the organisation their phrase names ("G7 ministers said", "BBC
+# correspondents say"); one of them is a person ("a G7 minister").
+# Bodies of a kind the last organisation named is seldom ("the government" after a company spoke): only
+# one whose name holds the noun ("the ministry" -> "Defence Ministry").
+NAMED_ONLY_ORG_NOUNS = lexicon(
+    "government ministry department administration police army military court council commission "
+    "parliament newspaper broadcaster channel network university college school hospital union party"
+)
+QUANTIFIERS = lexicon("some many several few most other two three four five dozens hundreds thousands")
+MEMBER_NOUNS = lexicon(
+    "minister correspondent executive delegate negotiator diplomat lawmaker legislator mp member envoy"
+)
 ORG_NOUNS = lexicon(
     "company firm bank group party government ministry department agency council union campaign "
     "committee organisation organization association board club team airline retailer network channel "
@@ -142,6 +157,19 @@ def pronoun_word(token: Token) -> str | None:
     if token.lower_ not in PRONOUNS or (token.text.isupper() and len(token.text) > 1):
         return None
     return token.lower_
+
+
+def _according_to(token: Token) -> bool:
+    """The source of an "according to X" (a speaker's position, as a subject's)."""
+    prep = token.head
+    return token.dep_ == "pobj" and prep.lower_ == "to" and (prep.head.lower_ == "according" or (
+        prep.i > 0 and token.doc[prep.i - 1].lower_ == "according"))
+
+
+def _counted(noun: Token) -> bool:
+    """Some of a group, not the group: "some senior members", "many lawmakers", "20 ministers"."""
+    return any(c.dep_ == "nummod" or (c.dep_ in ("det", "amod", "advmod") and c.lower_ in QUANTIFIERS)
+               for c in noun.children)
 
 
 def _plural_noun(token: Token) -> bool:
@@ -444,8 +472,9 @@ class Resolver(Positions):
 
     def _organisation_before(self, at: int, noun: str) -> tuple[Entity, str] | None:
         """The last organisation named before `at` whose name holds the noun ("the campaign" -> "Clinton
-        campaign", "the party" -> "Labour Party"), else the last one in subject position in this or the
-        previous paragraph ("GateHouse said ... The company added")."""
+        campaign", "the party" -> "Labour Party"), else (not for NAMED_ONLY_ORG_NOUNS) the last one in
+        subject position in this or the previous paragraph, or the source of an "according to" there ("GateHouse said ... The company
+        added"; "according to the Hansard Society ... the non-partisan charity said")."""
         here = self.paragraph(at)
         found = subject = None
         for start, end, _kind, entity in self.mentions:
@@ -460,12 +489,13 @@ class Resolver(Positions):
             if noun in entity.name.lower().split():
                 found = entity
             head = self._mention_head(start, end)
-            if head is not None and head.dep_ in ("nsubj", "nsubjpass") and here - self.paragraph(start) <= 1:
+            if head is not None and (head.dep_ in ("nsubj", "nsubjpass") or _according_to(head)) and (
+                    here - self.paragraph(start) <= 1):
                 subject = entity
         if found is not None:
             return found, f"'the {noun}': the last organisation so named before it"
-        if subject is not None:
-            return subject, f"'the {noun}': the last organisation in subject position before it"
+        if subject is not None and noun not in NAMED_ONLY_ORG_NOUNS:
+            return subject, f"'the {noun}': the last organisation in subject or source position before it"
         return None
 
     def _by_id(self, entity_id: str) -> Entity | None:
@@ -491,7 +521,8 @@ class Resolver(Positions):
             if len(ids) == 1 and (person := self._by_id(next(iter(ids)))) is not None:
                 return person, f"the article gives {person.name}'s age as {age.group(1)}"
             return None
-        if lemma in ORG_NOUNS and not any(c.dep_ in ("compound", "amod", "poss") for c in source.children):
+        if lemma in ORG_NOUNS and not any(  # "the non-partisan charity" is one, "the Tory party" is named
+                c.dep_ in ("compound", "poss") or (c.dep_ == "amod" and c.text[:1].isupper()) for c in source.children):
             return self._organisation_before(source.idx, lemma)
         return None
 
@@ -569,6 +600,9 @@ class Resolver(Positions):
         )
         if spokes and (org := self._spoken_for(src)) is not None:  # "Amnesty's chief" is a person
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
+        if (plural and src.lemma_.lower() in MEMBER_NOUNS and not _counted(src)
+                and (org := self._spoken_for(src)) is not None and org.type in GROUP_TYPES):
+            return Resolved(org, "role", f"'{src.text}' speak together for {org.name}", mention)
         if spokes and (same := self._same_source_noun(acts, i)) is not None:
             return same
         if (author := self._written_by(src)) is not None:
