@@ -204,6 +204,7 @@ class Resolver(Positions):
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", self.text)]
         self._mention_starts = [m[0] for m in self.mentions]
         self._genders: dict[str, Gender | None] = {}
+        self._bare: dict[str, bool] = {}
         self._titles: dict[str, list[Role]] = {}
         self._people: list[tuple[int, str]] | None = None
         self._people_starts: list[int] = []
@@ -277,10 +278,11 @@ class Resolver(Positions):
         """A 'person' the article only ever names by one word and gives no gender (no honorific, no known
         first name, no he or she of its own: a party or a company the parser took for a person, "Labour",
         "Crossrail"): no antecedent for he or she."""
-        if self.gender(entity) is not None:
-            return False
-        names = [m.text for m in entity.mentions or [] if m.kind in ("name", "alias")]
-        return bool(names) and all(len(n.split()) == 1 for n in names)
+        if entity.id not in self._bare:
+            names = [m.text for m in entity.mentions or [] if m.kind in ("name", "alias")]
+            self._bare[entity.id] = self.gender(entity) is None and bool(names) and all(
+                len(n.split()) == 1 for n in names)
+        return self._bare[entity.id]
 
     def agrees(self, pronoun: str, entity: Entity) -> bool:
         want = PRONOUN_GENDER.get(pronoun)
