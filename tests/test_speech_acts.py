@@ -598,3 +598,11 @@ def test_a_description_of_a_kind_takes_the_organisation_just_quoted_but_the_gove
     _e, _q, claims = analyse(text)
     assert claim_with(claims, "up to the party leaders").claimant.name == "Hansard Society"
     assert claim_with(claims, "no plans for debates").claimant.name != "Hansard Society"
+
+
+def test_a_that_clause_hung_from_the_one_addressed_is_what_was_said(analyse):
+    text = ("Peter Hain, Leader of the Commons, told BBC Radio Four's Today programme that Mr Howard's stance "
+            "on the anti-terrorism legislation was putting the country at risk.")
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "putting the country at risk")
+    assert claim.attributed and claim.claimant.name == "Peter Hain"

@@ -10,7 +10,9 @@ Rules:
   unquoted report needs a reporting verb (REPORT_RATIO).
 - Content, by `form`:
   "ccomp"     the cue's clausal complement ("said that ..."); a complement standing before its cue must be
-              set off by punctuation ("It will fail, he said"), else the parse is wrong;
+              set off by punctuation ("It will fail, he said"), else the parse is wrong; for a verb of
+              addressing, also a that-clause with its own subject the parser hung from the one addressed
+              ("told the Today programme that his stance was ...");
   "xcomp"     "promised to ...", only for cues with ratio >= XCOMP_RATIO ("want to", "have to" are not),
               with the object the cue addresses ("urged the finance chiefs to act");
   "inverted"  the clause the cue hangs from, when the cue (with a subject and no subordinator) follows it
@@ -276,6 +278,7 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         cue_end = next((c for c in cue.children if c.lower_ == "to"), cue)
     elif cue.pos_ in ("VERB", "AUX"):
         complements = [c for c in cue.children if c.dep_ == "ccomp" and _set_off(c, cue)]
+        complements = complements or _clause_under_addressee(cue)
         form = "ccomp"
         if not complements and ratio >= XCOMP_RATIO:
             complements = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
@@ -325,6 +328,23 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         form=form,
         is_quoted=_quoted(text, spans),
     )
+
+
+def _clause_under_addressee(cue: Token) -> list[Token]:
+    """A that-clause the parser hung from the one spoken to ("told BBC Radio Four's Today programme that
+    his stance was putting the country at risk": "putting" under "programme"): a clause with "that" as its
+    marker and a subject of its own, under the cue's object, is what was said."""
+    if cue.lemma_.lower() not in ADDRESSED_LEMMAS:
+        return []
+    return [
+        c
+        for obj in cue.children
+        if obj.dep_ == "dobj"
+        for c in obj.children
+        if c.dep_ in ("acl", "relcl", "ccomp") and c.i > obj.i
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
+    ]
 
 
 def _object_frame(cue: Token) -> set[int] | None:
