@@ -606,3 +606,13 @@ def test_a_that_clause_hung_from_the_one_addressed_is_what_was_said(analyse):
     _e, _q, claims = analyse(text)
     claim = claim_with(claims, "putting the country at risk")
     assert claim.attributed and claim.claimant.name == "Peter Hain"
+
+
+def test_an_inverted_aside_after_the_first_word_names_the_speaker(analyse):
+    text = "This, said Sloncek, should make the system less vulnerable to legal action."
+    _e, _q, claims = analyse(text)
+    claim = claim_with(claims, "less vulnerable")
+    assert claim.attributed and claim.claimant.name == "Sloncek"
+    # an appositive subject set off by commas is no aside: "Ford, ..., pleaded" is no speech act of his
+    _e, _q, claims = analyse("Amanda Champion's killer, James Ford, pleaded guilty to her murder in July.")
+    assert not any(c.attributed for c in claims)

@@ -16,8 +16,9 @@ Rules:
   "xcomp"     "promised to ...", only for cues with ratio >= XCOMP_RATIO ("want to", "have to" are not),
               with the object the cue addresses ("urged the finance chiefs to act");
   "inverted"  the clause the cue hangs from, when the cue (with a subject and no subordinator) follows it
-              after punctuation or stands between commas inside it ("The plan, he said, will fail"),
-              minus the cue and its subject;
+              after punctuation or stands between commas inside it ("The plan, he said, will fail";
+              also when the parser hung the clause's first word on an inverted cue: "This, said
+              Sloncek, should ..."), minus the cue and its subject;
   "according" for "according to X", the clause the phrase modifies, minus the phrase;
   "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
               "called X a hoax", "called for Y", "claimed victory").
@@ -578,6 +579,9 @@ def _parenthetical(cue: Token) -> bool:
         lo += 1  # the commas around the aside may hang from the cue
     while doc[hi].is_punct and hi > cue.i:
         hi -= 1
+    if cue.head.i > cue.i and cue.i > 1 and doc[cue.i - 1].text in _ASIDE and lo < cue.i - 1 and any(
+            c.dep_ == "nsubj" and c.i > cue.i for c in cue.children):
+        lo = cue.i  # "This, said Sloncek, should ...": the parser hung the clause's subject on the cue
     if cue.head.i < cue.i:
         before = doc[lo - 1] if lo > 0 else None
         return before is not None and (before.text in _ASIDE + ":;''" or bool(set(before.text) & QUOTE_MARKS))
