@@ -20,8 +20,9 @@ def _clean(value: object) -> str | None:
 
 def extract_html(html: str, url: str | None = None) -> PageText:
     """The article of an HTML page: the body by trafilatura (precision-favouring, the best of the variants
-    eval/pages.py measures), the metadata by html_meta (the displayed headline, the article's own
-    authors, the published date); never raises on bad input.
+    eval/pages.py measures) after hover cards are dropped and embedded posts kept, less the page furniture
+    it keeps (`page_text.drop_furniture`); the metadata by html_meta (the displayed headline, the article's
+    own authors as the page shows them, the published date); never raises on bad input.
 
     Junk, empty or unparsable HTML gives an empty PageText (logged at debug level).
     """
