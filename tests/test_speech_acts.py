@@ -582,37 +582,40 @@ def test_a_paper_is_no_person(analyse):
     assert quote_with(quotes, "played so poorly").speaker.name != "Michael Owen"
 
 
-def test_plural_members_speak_for_their_organisation_but_some_of_them_do_not(analyse):
-    text = ('The European Union met in Brussels on Saturday.\n\n'
-            'EU ministers said "excess volatility" would impede economic growth.\n\n'
-            'Some EU ministers said the deal was too weak.')
+# (text, words of the claim, its claimant's name; None: no entity)
+CLAIMANTS = [
+    pytest.param('The European Union met in Brussels on Saturday.\n\n'
+                 'EU ministers said "excess volatility" would impede economic growth.',
+                 "excess volatility", ("EU", "European Union"), id="plural members speak for their organisation"),
+    pytest.param("The European Union met in Brussels on Saturday.\n\nSome EU ministers said the deal was too weak.",
+                 "too weak", None, id="some of them do not"),
+    pytest.param("Leaders' debates should be held, according to the Hansard Society.\n\n"
+                 "It would then be up to the party leaders to decide, the non-partisan charity said.",
+                 "up to the party leaders", ("Hansard Society",),
+                 id="a description of a kind takes the organisation just quoted"),
+    pytest.param("Leaders' debates should be held, according to the Hansard Society.\n\n"
+                 "The government said it had no plans for debates.",
+                 "no plans for debates", None, id="the government is only one named so"),
+    pytest.param("Peter Hain, Leader of the Commons, told BBC Radio Four's Today programme that Mr Howard's "
+                 "stance on the anti-terrorism legislation was putting the country at risk.",
+                 "putting the country at risk", ("Peter Hain",),
+                 id="a that-clause hung from the one addressed is what was said"),
+    pytest.param("This, said Sloncek, should make the system less vulnerable to legal action.",
+                 "less vulnerable", ("Sloncek",), id="an inverted aside after the first word"),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "names"), CLAIMANTS)
+def test_the_claimant_of_a_reported_claim(analyse, text, words, names):
     _e, _q, claims = analyse(text)
-    assert claim_with(claims, "excess volatility").claimant.name in ("EU", "European Union")
-    assert claim_with(claims, "too weak").claimant.entity_id is None
+    claim = claim_with(claims, words)
+    assert claim.attributed
+    if names is None:
+        assert claim.claimant.entity_id is None, claim.claimant
+    else:
+        assert claim.claimant.name in names, claim.claimant
 
 
-def test_a_description_of_a_kind_takes_the_organisation_just_quoted_but_the_government_does_not(analyse):
-    text = ("Leaders' debates should be held, according to the Hansard Society.\n\n"
-            "It would then be up to the party leaders to decide, the non-partisan charity said.\n\n"
-            "The government said it had no plans for debates.")
-    _e, _q, claims = analyse(text)
-    assert claim_with(claims, "up to the party leaders").claimant.name == "Hansard Society"
-    assert claim_with(claims, "no plans for debates").claimant.name != "Hansard Society"
-
-
-def test_a_that_clause_hung_from_the_one_addressed_is_what_was_said(analyse):
-    text = ("Peter Hain, Leader of the Commons, told BBC Radio Four's Today programme that Mr Howard's stance "
-            "on the anti-terrorism legislation was putting the country at risk.")
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "putting the country at risk")
-    assert claim.attributed and claim.claimant.name == "Peter Hain"
-
-
-def test_an_inverted_aside_after_the_first_word_names_the_speaker(analyse):
-    text = "This, said Sloncek, should make the system less vulnerable to legal action."
-    _e, _q, claims = analyse(text)
-    claim = claim_with(claims, "less vulnerable")
-    assert claim.attributed and claim.claimant.name == "Sloncek"
-    # an appositive subject set off by commas is no aside: "Ford, ..., pleaded" is no speech act of his
+def test_an_appositive_subject_set_off_by_commas_is_no_aside(analyse):
     _e, _q, claims = analyse("Amanda Champion's killer, James Ford, pleaded guilty to her murder in July.")
     assert not any(c.attributed for c in claims)
