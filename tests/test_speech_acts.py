@@ -104,6 +104,12 @@ def test_the_first_name_table_is_kept_in_the_cache_and_a_bad_cache_is_not_used(t
             id="a passive speech act is spoken by its agent",
         ),
         pytest.param(
+            'Michael Howard told his party that Labour would "do anything, say anything". "So far this year they '
+            'have compared me to Fagin and to a flying pig. This morning Peter Hain even called me a mongrel.',
+            "compared me to Fagin", "Michael Howard", "continuation", "continues",
+            id="a quotation right after a quoted report's full stop goes on with it",
+        ),
+        pytest.param(
             'Jane Smith was quoted as saying: "We will appeal."',
             "appeal", "Jane Smith", "named", "mention", id="but a self-reporting passive by its subject",
         ),

@@ -335,7 +335,7 @@ def _left_frame(ctx: _Context, span: MarkSpan) -> CharSpan:
         if other.paragraph == span.paragraph and other.outer[1] <= span.open_at:
             start = max(start, other.outer[1])
     text = ctx.text
-    for i in range(span.open_at - 1, start, -1):
+    for i in range(span.open_at - 1, start - 1, -1):  # a full stop right after the previous quotation too
         if text[i] in _SENT_END and text[i + 1 : i + 2].isspace() and not _abbreviation(text, i):
             return i + 1, span.open_at
     return start, span.open_at
