@@ -20,7 +20,7 @@ FLOORS = {
         "speaker": 0.87,
         "pronoun": 0.89,
         "role": 0.58,
-        "claimant": 0.82,
+        "claimant": 0.83,
         "dispute_recall": 0.14,
         "dispute_precision": 0.85,
     },
