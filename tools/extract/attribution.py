@@ -27,7 +27,8 @@ Rules:
   agent: "he was asked by reporters"; "he was told" has no source; for any other passive but the
   self-reporting ones, SELF_PASSIVE_LEMMAS ("he was quoted as saying"), its "by" agent when it has one,
   even one the parser hung inside the complement: "her comments were described as 'outrageous' by the
-  IHRC" is the IHRC's); a relative pronoun stands for the noun it modifies ("Clinton, who
+  IHRC" is the IHRC's); a passive "it" with no agent is no one ("it is understood that ...", "it has been
+  widely expected to return cash"); a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
   added that", "..., saying that", "responded by saying that"), except that a cue faulted or praised "for"
   or "of" it is the object's ("criticised the government for claiming"); the noun a relative or
@@ -421,6 +422,8 @@ def subject_of(verb: Token) -> Token | None:
             if child.dep_ == "nsubjpass" and verb.lemma_.lower() not in SELF_PASSIVE_LEMMAS and (
                     by := _agent_of(verb) or _stray_agent(verb)) is not None:
                 return by  # "her comments were described as 'outrageous' by the IHRC": the IHRC speaks
+            if child.dep_ == "nsubjpass" and child.lower_ == "it":
+                return None  # "it is reported that ...", "it was claimed": nobody in particular
             return child
         if _trailing_participle(verb):
             verb = (
