@@ -182,3 +182,9 @@ def test_pages_are_decoded_as_a_browser_would():
     assert decode_text(b"\xff\xfe" + "caf\u00e9 news".encode("utf-16-le"), where) == "caf\u00e9 news"
     assert decode_text("café – naïve résumé".encode("cp1252"), where) == "café – naïve résumé"
     assert decode_text(russian.encode("cp1251"), where) == russian
+    # mojibake from an archive that decoded UTF-8 as Latin-1 (twice, stored decomposed) is put right, word by
+    # word; text with real accents and dashes is left as it is
+    mangled = "French President Fran" + "A\u0303\u0083A\u0302\u00a7" + "ois Hollande \u2014 at Guant\u00c3\u00a1namo Bay"
+    assert decode_text(mangled.encode(), where) == "French President Fran\u00e7ois Hollande \u2014 at Guant\u00e1namo Bay"
+    assert decode_text("Caf\u00e9 \u00c0 la carte, M\u00f6tley \u2014 fine".encode(), where) == (
+        "Caf\u00e9 \u00c0 la carte, M\u00f6tley \u2014 fine")

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,7 +129,27 @@ def declared_charset(data: bytes) -> str | None:
     return "cp1252" if name in _WESTERN else name
 
 
+_MOJIBAKE_WORD = re.compile("\\S*(?:[\u0080-\u009f]|[\u00c2\u00c3][\u0080-\u00bf])\\S*")
+
+
+def _unmangled(text: str) -> str:
+    """Words read twice with the wrong encoding along the way ("FranÃ§ois" for "François") put right by
+    ftfy's encoding fixer, word by word (one mangled name must not wait for the whole text to re-encode),
+    each word composed first (an archive may store "Ã" as "A" and a combining tilde);
+    text without the tell-tale sequences is returned as it is."""
+    if not _MOJIBAKE_WORD.search(text):
+        return text
+    import ftfy
+
+    return _MOJIBAKE_WORD.sub(lambda m: ftfy.fix_encoding(unicodedata.normalize("NFC", m.group())), text)
+
+
 def decode_text(data: bytes, path: Path, html: bool = False) -> str:
+    """Text from bytes (see `_decode`), mojibake put right (`_unmangled`)."""
+    return _unmangled(_decode(data, path, html))
+
+
+def _decode(data: bytes, path: Path, html: bool = False) -> str:
     """Text from bytes, as a browser would read them: a byte-order mark first; else UTF-8 when the bytes
     are valid UTF-8; else the charset an HTML page declares; else charset-normalizer's detection (when it
     guesses a Latin code page, Windows-1252 if that reads the bytes); else Windows-1252. Binary (NUL bytes without a UTF-16/32 mark) is rejected."""

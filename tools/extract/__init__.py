@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-TEXT_EXTRACTOR_VERSION = "text-4"
+TEXT_EXTRACTOR_VERSION = "text-5"
 ENTITY_EXTRACTOR_VERSION = "entities-5"
 QUOTE_EXTRACTOR_VERSION = "quotes-13"
 CLAIM_EXTRACTOR_VERSION = "claims-12"
