@@ -129,19 +129,31 @@ def declared_charset(data: bytes) -> str | None:
     return "cp1252" if name in _WESTERN else name
 
 
-_MOJIBAKE_WORD = re.compile("\\S*(?:[\u0080-\u009f]|[\u00c2\u00c3][\u0080-\u00bf])\\S*")
+_MOJIBAKE_HINT = re.compile("[\u0080-\u009f]|[\u00c2\u00c3][\u0080-\u00bf]")
+_SPACE = re.compile(r"\s")
 
 
 def _unmangled(text: str) -> str:
     """Words read twice with the wrong encoding along the way ("FranÃ§ois" for "François") put right by
     ftfy's encoding fixer, word by word (one mangled name must not wait for the whole text to re-encode),
-    each word composed first (an archive may store "Ã" as "A" and a combining tilde);
-    text without the tell-tale sequences is returned as it is."""
-    if not _MOJIBAKE_WORD.search(text):
+    each word composed first (an archive may store "Ã" as "A" and a combining tilde); text without the
+    tell-tale sequences is returned as it is. Linear in the text (a page's minified script is one long
+    word)."""
+    hit = _MOJIBAKE_HINT.search(text)
+    if hit is None:
         return text
     import ftfy
 
-    return _MOJIBAKE_WORD.sub(lambda m: ftfy.fix_encoding(unicodedata.normalize("NFC", m.group())), text)
+    out, done = [], 0
+    while hit is not None:
+        start = max(text.rfind(" ", done, hit.start()), text.rfind("\n", done, hit.start()), done - 1) + 1
+        after = _SPACE.search(text, hit.end())
+        end = after.start() if after else len(text)
+        out += [text[done:start], ftfy.fix_encoding(unicodedata.normalize("NFC", text[start:end]))]
+        done = end
+        hit = _MOJIBAKE_HINT.search(text, done)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def decode_text(data: bytes, path: Path, html: bool = False) -> str:
