@@ -146,7 +146,9 @@ def _unmangled(text: str) -> str:
 
     out, done = [], 0
     while hit is not None:
-        start = max(text.rfind(" ", done, hit.start()), text.rfind("\n", done, hit.start()), done - 1) + 1
+        start = hit.start()
+        while start > done and not text[start - 1].isspace():
+            start -= 1
         after = _SPACE.search(text, hit.end())
         end = after.start() if after else len(text)
         out += [text[done:start], ftfy.fix_encoding(unicodedata.normalize("NFC", text[start:end]))]

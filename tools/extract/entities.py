@@ -601,13 +601,15 @@ _ORG_HEADS = frozenset(
 )
 
 
-def _org_cue(doc: Doc, group: _Group, m: _M) -> bool:
-    """Context that says a name is no person (rule 5): its last word heads organisations' and events'
-    names ("UK Independence Party"), or "the" stands before it and it modifies nothing ("the Lib Dems
-    said"; not "the George W Bush administration", not a title: "the Queen")."""
+def _org_headed(group: _Group) -> bool:
+    """The name's last word heads organisations' and events' names ("UK Independence Party")."""
     words = group.name_tokens() if group.forms else group.key.split()
-    if words and words[-1].lower() in _ORG_HEADS:
-        return True
+    return bool(words) and words[-1].lower() in _ORG_HEADS
+
+
+def _after_the(doc: Doc, m: _M) -> bool:
+    """"the" stands before the mention and it modifies nothing ("the Lib Dems said"; not "the George W Bush
+    administration", not a title: "the Queen")."""
     if m.start == 0 or doc[m.start - 1].lower_ != "the" or m.titled:
         return False
     root = doc[m.end - 1]
@@ -630,8 +632,8 @@ def _first_name_shaped(group: _Group) -> bool:
 def _vote_type(doc: Doc, group: _Group) -> str:
     votes: Counter[str] = Counter()
     multiword_person = len(group.key.split()) > 1 and group.labels()["PERSON"] > 0
-    multiword_person_named = _first_name_shaped(group)
-    not_person = 0
+    first_name_shaped = _first_name_shaped(group)
+    not_person = 0 if first_name_shaped else int(_org_headed(group))  # context says it is no person
     for m in group.mentions:
         if m.kind == "demonym" and m.place:
             votes[m.place.type] += 1
@@ -643,14 +645,14 @@ def _vote_type(doc: Doc, group: _Group) -> str:
             votes["PRODUCT"] += CUE_VOTE
         if m.titled:
             votes["PERSON"] += CUE_VOTE
-        elif not multiword_person_named and _org_cue(doc, group, m):
+        elif not first_name_shaped and _after_the(doc, m):
             not_person += 1
         place = m.place or group.place
         if place and not multiword_person:
             votes[place.type] += place.weight
     if not votes:
         return "OTHER"
-    if _first_name_shaped(group) and votes["PERSON"] < votes.most_common(1)[0][1] + 1:
+    if first_name_shaped and votes["PERSON"] < votes.most_common(1)[0][1] + 1:
         votes["PERSON"] += CUE_VOTE  # "Theresa Green" labelled ORG once is a person
     labels = group.labels()
     best = max(votes, key=lambda t: (votes[t], labels[t]))

@@ -159,6 +159,12 @@ def pronoun_word(token: Token) -> str | None:
     return token.lower_
 
 
+def _spokesperson(noun: Token) -> bool:
+    """A noun for people who speak for an organisation ("spokeswoman", "officials"); a singular "chief" is
+    a person of their own ("Amnesty's chief")."""
+    return noun.lemma_.lower() in SPOKES_NOUNS and not (noun.lemma_.lower() == "chief" and noun.tag_ == "NN")
+
+
 def _according_to(token: Token) -> bool:
     """The source of an "according to X" (a speaker's position, as a subject's)."""
     prep = token.head
@@ -268,8 +274,9 @@ class Resolver(Positions):
         return None
 
     def _spokesperson_agrees(self, start: int, end: int, pronoun: str) -> bool:
+        """The source phrase there is one spokesperson whom the he/she can stand for."""
         head = self._mention_head(start, end)
-        if head is None or head.lemma_.lower() not in SPOKES_NOUNS or head.lemma_.lower() == "chief":
+        if head is None or not _spokesperson(head) or head.tag_ != "NN":
             return False
         gender = {"spokesman": "m", "spokeswoman": "f"}.get(head.lower_.rstrip("s"))
         return gender is None or gender == PRONOUN_GENDER.get(pronoun)
@@ -401,22 +408,22 @@ class Resolver(Positions):
         best_subject: tuple[Entity, int] | None = None
         best_any: tuple[Entity, int] | None = None
         starts = self._mention_starts
-        extra = [
-            (a, b, "speaker", e)
-            for a, b, e in speakers
-            if e is not None and a < at and (bisect.bisect_left(starts, a) == bisect.bisect_left(starts, b) or (
-                pronoun in HE_SHE and e.type not in PERSON_TYPES and self._spokesperson_agrees(a, b, pronoun)))
-        ]
-        for start, end, _kind, entity in sorted(self.mentions + extra, key=lambda m: m[0]) if extra else self.mentions:
+        extra = []
+        for a, b, e in speakers:
+            if e is None or a >= at:
+                continue
+            if pronoun in HE_SHE and e.type not in PERSON_TYPES:
+                if self._spokesperson_agrees(a, b, pronoun):  # "a Labour Party spokesman said ... he added"
+                    extra.append((a, b, "spokesperson", e))
+            elif bisect.bisect_left(starts, a) == bisect.bisect_left(starts, b):
+                extra.append((a, b, "speaker", e))
+        for start, end, kind, entity in sorted(self.mentions + extra, key=lambda m: m[0]) if extra else self.mentions:
             if start >= at:
                 break
             if end > at:
                 continue
-            if _kind == "speaker" and pronoun in HE_SHE and entity.type not in PERSON_TYPES:
-                if not self._spokesperson_agrees(start, end, pronoun):
-                    continue  # "a Labour Party spokesman said ... he added": the spokesman, for the party
-            elif entity.type not in types or not self.agrees(pronoun, entity) or (
-                    pronoun in HE_SHE and self._bare_word(entity)):
+            if kind != "spokesperson" and (entity.type not in types or not self.agrees(pronoun, entity) or (
+                    pronoun in HE_SHE and self._bare_word(entity))):
                 continue
             para = self.paragraph(start)
             if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
@@ -597,9 +604,7 @@ class Resolver(Positions):
             if found is not None:
                 return Resolved(found[0], "pronoun", found[1], mention)
             return Resolved(None, "unresolved", f"no antecedent agrees with '{word}'", mention)
-        spokes = src.lemma_.lower() in SPOKES_NOUNS and not (
-            src.lemma_.lower() == "chief" and src.tag_ == "NN"
-        )
+        spokes = _spokesperson(src)
         if spokes and (org := self._spoken_for(src)) is not None:  # "Amnesty's chief" is a person
             return Resolved(org, "role", f"'{src.text}' speaks for {org.name}", mention)
         if (plural and src.lemma_.lower() in MEMBER_NOUNS and not _counted(src)
