@@ -154,6 +154,14 @@ def test_plural_and_singular_group_names_are_one_entity(extract):
     assert len(found) == 1 and found[0].type == "NORP" and found[0].mention_count == 2
 
 
+def test_a_bare_national_body_is_an_organisation_of_its_own(extract):
+    found = extract("The government said it had no plans. Critics said the government was wrong.\n\n"
+                    "The Metropolitan Police said the police would act. The government of Mexico agreed.")
+    government = only(found, "the government")
+    assert government.type == "ORG" and government.mention_count == 2  # not "the government of Mexico"
+    assert not [e for e in found if e.name == "the police"]  # the force the article names
+
+
 def test_offsets_point_at_the_mention_and_its_sentence(nlp):
     text = "Putin met Lavrov.\n\nThe United States said Vladimir Putin and Sergei Lavrov were wrong. Nato agreed."
     for entity in extract_entities(nlp(text), "a"):

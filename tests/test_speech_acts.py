@@ -601,7 +601,12 @@ CLAIMANTS = [
                  id="a description of a kind takes the organisation just quoted"),
     pytest.param("Leaders' debates should be held, according to the Hansard Society.\n\n"
                  "The government said it had no plans for debates.",
-                 "no plans for debates", None, id="the government is only one named so"),
+                 "no plans for debates", ("the government",),
+                 id="the government is a body of its own, not the organisation just quoted"),
+    pytest.param("Concessions on the bill were not a political ploy, the lord chancellor has said.\n\n"
+                 "The changes were offered late on Tuesday. Lord Falconer said it was fair to criticise the timing.",
+                 "not a political ploy", ("Falconer", "Lord Falconer"),
+                 id="a lower-case role the tagger took for a name, identified in the next paragraph"),
     pytest.param("Peter Hain, Leader of the Commons, told BBC Radio Four's Today programme that Mr Howard's "
                  "stance on the anti-terrorism legislation was putting the country at risk.",
                  "putting the country at risk", ("Peter Hain",),

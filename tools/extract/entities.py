@@ -56,7 +56,10 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    subject of a reporting verb is a PERSON name; so is one such word alone ("Doctor said"), with an
    earlier "First Word" the article names it by ("Ken Doctor"). Mentions that spaCy missed: another case-exact, token-aligned occurrence of a name or alias already
    found, not inside another entity span and not followed by another proper noun, is a mention too.
-9. Salience: name and alias mentions count 1, demonyms and roles 0.5, plus up to 2 for an early first
+9. Institutions. A bare definite "the government" / "the police" (INSTITUTION_NOUNS, lower case, no
+   modifier, no "of" phrase) is an organisation of its own, named so, unless an organisation of the article
+   has the noun in its name.
+10. Salience: name and alias mentions count 1, demonyms and roles 0.5, plus up to 2 for an early first
    mention and 3 when the headline names the entity (the title is used for nothing else).
 """
 
@@ -346,6 +349,7 @@ def extract_entities(doc: Doc, article_id: str, title: str | None = None) -> lis
         group.name = _canonical_name(group)
     _add_role_mentions(doc, live)
     _add_missed_mentions(doc, live)
+    live += _institutions(doc, live)
     text = text_of(doc)
     sents = _sentences(doc, text)
     return [_to_entity(doc, text, g, article_id, title, sents) for g in live if g.mentions]
@@ -596,7 +600,7 @@ _ORG_HEADS = frozenset(
         "act commission ministry department council committee university college institute association "
         "foundation trust fund club league airlines airways inc ltd plc corp corporation agency championship "
         "championships olympics prize tournament summit conference service services museum gallery "
-        "orchestra federation organisation organization",
+        "orchestra federation organisation organization police army navy",
     )
 )
 
@@ -626,7 +630,9 @@ def _first_name_shaped(group: _Group) -> bool:
         return False
     if not all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words):
         return False
-    return first_name_gender(" ".join(words)) is not None and not {w.lower() for w in words} & _NOT_PERSON_WORDS
+    return first_name_gender(" ".join(words)) is not None and not {w.lower() for w in words} & (
+        _NOT_PERSON_WORDS | _ORG_HEADS
+    )
 
 
 def _vote_type(doc: Doc, group: _Group) -> str:
@@ -753,6 +759,17 @@ def person_noun(tok: Token) -> bool:
     return tok.tag_ in ("NN", "NNP") and (lemma in _titles() or lemma.endswith(_PERSON_NOUN_ENDINGS))
 
 
+def role_noun(tok: Token) -> bool:
+    """The head of a singular description of a person ("the minister"), also where the tagger took it for
+    a name: a lower-case word ("the lord chancellor", "the Amnesty secretary-general") or a post-nominal
+    title ("the Salford MP"); a word inside a named entity is a name."""
+    if tok.tag_ == "NN" and tok.pos_ == "NOUN":
+        return person_noun(tok)
+    if tok.tag_ != "NNP" or tok.ent_type_:
+        return False
+    return (tok.text.islower() and person_noun(tok)) or (tok.text.isupper() and tok.lower_ in _suffixes())
+
+
 def prefix_role(doc: Doc, name_start: int, name_end: int) -> Role | None:
     """ "Russian President Vladimir Putin" -> ("president", {"russian"})."""
     titles = _titles()
@@ -861,6 +878,32 @@ def _add_role_mentions(doc: Doc, groups: list[_Group]) -> None:
 
 
 # -- missed mentions ------------------------------------------------------------------------------
+
+
+# Bodies a national news story names by a bare description ("the government said", "the police say").
+INSTITUTION_NOUNS = frozenset({"government", "police", "army", "military", "parliament", "administration", "cabinet"})
+
+
+def _institutions(doc: Doc, groups: list[_Group]) -> list[_Group]:
+    """Rule 9: "the government", "the police" -- a bare definite description of a national body, written in
+    lower case with no modifier and no "of" phrase ("the government of Mexico" is Mexico's) -- is an
+    organisation of its own, named so, when no organisation of the article has the noun in its name ("the
+    police" after "the Metropolitan Police" is that force, for the resolver)."""
+    named = {w.lower() for g in groups if g.type == "ORG" for w in g.name.split()}
+    found: dict[str, _Group] = {}
+    for tok in doc:
+        if tok.lower_ not in INSTITUTION_NOUNS or tok.lower_ in named or not tok.text.islower() or tok.ent_type_:
+            continue
+        if tok.tag_ not in ("NN", "NNP") or tok.dep_ in ("compound", "amod", "nmod"):
+            continue
+        left = [c for c in tok.children if c.i < tok.i]
+        if len(left) != 1 or left[0].lower_ != "the" or left[0].i != tok.i - 1:
+            continue
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            continue
+        g = found.setdefault(tok.lower_, _Group(f"the {tok.lower_}", type="ORG", name=f"the {tok.lower_}"))
+        g.mentions.append(_M(tok.i - 1, tok.i + 1, tok.i, "ORG", kind="role"))
+    return list(found.values())
 
 
 def _add_missed_mentions(doc: Doc, groups: list[_Group]) -> None:

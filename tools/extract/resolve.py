@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Entity, Resolution
 from .attribution import DOCUMENTS, lexicon
-from .entities import Role, apposition_role, person_noun, prefix_role, role_fits
+from .entities import Role, apposition_role, prefix_role, role_fits, role_noun
 from .gender import PRONOUN_GENDER, Gender, first_name_gender, honorific_gender
 from .positions import Positions, text_of
 
@@ -716,7 +716,7 @@ class Resolver(Positions):
         act = acts[i]
         src = act.source
         assert src is not None
-        if src.pos_ != "NOUN" or src.tag_ != "NN" or pronoun_word(src) or not person_noun(src):
+        if pronoun_word(src) or not role_noun(src):
             return None
         if src.lemma_.lower() in ORG_NOUNS or src.lemma_.lower() in DOCUMENTS:
             return None  # "the government", "the paper" are no person
@@ -729,9 +729,10 @@ class Resolver(Positions):
         after = self._named_person(later[0]) if later else None
         if after is not None and self._conflicts(role, after):
             after = None
-        definite = any(
+        definite = any(  # the determiner may hang from a modifier ("The Amnesty secretary-general")
             (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
-            for c in src.children
+            for c in src.subtree
+            if c.i < src.i
         )
         if self._lead == here and not (definite and self._person_in_lead_before(src.idx)):
             # a delayed-identification lead ("..., a Home Office minister / the foreign secretary has said."):
