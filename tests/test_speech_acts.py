@@ -110,6 +110,12 @@ def test_the_first_name_table_is_kept_in_the_cache_and_a_bad_cache_is_not_used(t
             id="a quotation right after a quoted report's full stop goes on with it",
         ),
         pytest.param(
+            "But Myron Ebell, an adviser on climate change to President Bush, has said there would be no "
+            "change in the US stance. He claimed the US was the only country with independent scientists.",
+            "only country", "Myron Ebell", "pronoun", "gender m",
+            id="a name inside a speaker's apposition is no speaker for the pronouns after it",
+        ),
+        pytest.param(
             'Jane Smith was quoted as saying: "We will appeal."',
             "appeal", "Jane Smith", "named", "mention", id="but a self-reporting passive by its subject",
         ),

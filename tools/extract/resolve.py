@@ -152,6 +152,26 @@ class Act:
     result: Resolved | None = None
 
 
+def _speaker_position(start: int, head: Token | None, speakers: list[SpeakerSpan]) -> bool:
+    """A mention is the speaker of a speech act's source phrase: it opens the phrase, heads it or stands in
+    apposition to its head ("James Hardie chairwoman, Meredith Hellicar,"), not inside a modifier ("Myron
+    Ebell, an adviser to President Bush, said": Ebell, not Bush)."""
+    for a, b, _e in speakers:
+        if a <= start < b:
+            if a == start or head is None:
+                return True
+            phrase = head.doc.char_span(a, b, alignment_mode="expand")
+            if phrase is None:
+                return True
+            node = head
+            while node.i != phrase.root.i and phrase.start <= node.head.i < phrase.end:
+                if node.dep_ in ("pobj", "poss", "compound", "nmod"):
+                    return False
+                node = node.head
+            return True
+    return False
+
+
 def pronoun_word(token: Token) -> str | None:
     """The pronoun a token is, lower-cased ("He" -> "he"), or None: "US" is a country, not "us"."""
     if token.lower_ not in PRONOUNS or (token.text.isupper() and len(token.text) > 1):
@@ -429,8 +449,8 @@ class Resolver(Positions):
             if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
                 continue
             head = self._mention_head(start, end)
-            subject = (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj")) or any(
-                a <= start < b for a, b, _e in speakers
+            subject = (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj")) or _speaker_position(
+                start, head, speakers
             )
             if subject:
                 best_subject = (entity, start)
@@ -812,6 +832,6 @@ class Resolver(Positions):
                 continue
             head = self._mention_head(start, end)
             subject = head is not None and head.dep_ in ("nsubj", "nsubjpass")
-            if subject or any(a <= start < b for a, b, _e in speakers):
+            if subject or _speaker_position(start, head, speakers):
                 found = (entity, f"the last person in subject or speaker position before it, @{start}")
         return found
