@@ -160,6 +160,9 @@ def test_a_bare_national_body_is_an_organisation_of_its_own(extract):
     government = only(found, "the government")
     assert government.type == "ORG" and government.mention_count == 2  # not "the government of Mexico"
     assert not [e for e in found if e.name == "the police"]  # the force the article names
+    found = extract("The US government denied the claims. The new government said nothing.")
+    assert only(found, "US government").type == "ORG"
+    assert not [e for e in found if "new" in e.name]
 
 
 def test_offsets_point_at_the_mention_and_its_sentence(nlp):

@@ -58,7 +58,8 @@ real-world thing with all its mentions (offsets into `doc.text`). The rules, in 
    found, not inside another entity span and not followed by another proper noun, is a mention too.
 9. Institutions. A bare definite "the government" / "the police" (INSTITUTION_NOUNS, lower case, no
    modifier, no "of" phrase) is an organisation of its own, named so, unless an organisation of the article
-   has the noun in its name.
+   has the noun in its name; with a place for its one modifier it is that place's ("the US government":
+   "US government").
 10. Salience: name and alias mentions count 1, demonyms and roles 0.5, plus up to 2 for an early first
    mention and 3 when the headline names the entity (the title is used for nothing else).
 """
@@ -892,17 +893,23 @@ def _institutions(doc: Doc, groups: list[_Group]) -> list[_Group]:
     named = {w.lower() for g in groups if g.type == "ORG" for w in g.name.split()}
     found: dict[str, _Group] = {}
     for tok in doc:
-        if tok.lower_ not in INSTITUTION_NOUNS or tok.lower_ in named or not tok.text.islower() or tok.ent_type_:
+        if tok.lower_ not in INSTITUTION_NOUNS or not tok.text.islower() or tok.ent_type_:
             continue
         if tok.tag_ not in ("NN", "NNP") or tok.dep_ in ("compound", "amod", "nmod"):
             continue
-        left = [c for c in tok.children if c.i < tok.i]
-        if len(left) != 1 or left[0].lower_ != "the" or left[0].i != tok.i - 1:
-            continue
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             continue
-        g = found.setdefault(tok.lower_, _Group(f"the {tok.lower_}", type="ORG", name=f"the {tok.lower_}"))
-        g.mentions.append(_M(tok.i - 1, tok.i + 1, tok.i, "ORG", kind="role"))
+        left = [c for c in tok.children if c.i < tok.i]
+        if not left or left[0].lower_ != "the" or left[-1].i != tok.i - 1 or len(left) > 2:
+            continue
+        place = left[1] if len(left) == 2 else None
+        if place is not None and (place.ent_type_ not in ("GPE", "NORP") or place.left_edge.i != place.i):
+            continue  # "the US government", "the Iraqi government"; not "the new government"
+        if place is None and tok.lower_ in named:
+            continue
+        name = f"{place.text} {tok.lower_}" if place is not None else f"the {tok.lower_}"
+        g = found.setdefault(name.lower(), _Group(name.lower(), type="ORG", name=name))
+        g.mentions.append(_M(left[0].i, tok.i + 1, tok.i, "ORG", kind="role"))
     return list(found.values())
 
 

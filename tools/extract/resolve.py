@@ -506,7 +506,7 @@ class Resolver(Positions):
         added"; "according to the Hansard Society ... the non-partisan charity said")."""
         here = self.paragraph(at)
         found = subject = None
-        for start, end, _kind, entity in self.mentions:
+        for start, end, kind, entity in self.mentions:
             if start >= at:
                 break
             if (
@@ -518,6 +518,8 @@ class Resolver(Positions):
             if noun in entity.name.lower().split():
                 found = entity
             head = self._mention_head(start, end)
+            if kind == "role":
+                continue  # a body named by description ("the Indian government") is no "company"
             if head is not None and (head.dep_ in ("nsubj", "nsubjpass") or _according_to(head)) and (
                     here - self.paragraph(start) <= 1):
                 subject = entity
