@@ -116,6 +116,12 @@ def test_the_first_name_table_is_kept_in_the_cache_and_a_bad_cache_is_not_used(t
             id="a name inside a speaker's apposition is no speaker for the pronouns after it",
         ),
         pytest.param(
+            "Peter Misselbrook, a partner of the firm, said David McLetchie had been considering retirement. "
+            'He added: "We fully understand the decision."',
+            "fully understand", "Peter Misselbrook", "pronoun", "gender m",
+            id="he continues the reporter, not the subject of what was reported",
+        ),
+        pytest.param(
             'Jane Smith was quoted as saying: "We will appeal."',
             "appeal", "Jane Smith", "named", "mention", id="but a self-reporting passive by its subject",
         ),

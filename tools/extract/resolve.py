@@ -22,7 +22,9 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    spoke for, or for no one when it was unnamed (settled: no later rule guesses a person).
 4. Pronouns ("pronoun"): he/she take the most recent PERSON in subject or speaker position, else the most
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
-   whose gender agrees. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
+   whose gender agrees. A subject in speaker position is the source's head or a name in apposition to it,
+   not a name inside its modifiers ("Myron Ebell, an adviser to President Bush,"); the subject of a clause a
+   person named before it reports ("X said Y had been considering retirement") is not in subject position. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
    the first name's (gender.py), else the article's own he/she use in sentences that name only that
    person; unknown agrees with both. A "person" the article names only by one word and gives no gender
    (a party or a company the parser took for one: "Labour", "Crossrail") is no antecedent for he/she; a
@@ -333,6 +335,26 @@ class Resolver(Positions):
 
     # -- rules -----------------------------------------------------------------------------------------
 
+    def _reported_subject(self, subject: Token) -> bool:
+        """The subject of a clause reported by a person named before it in the sentence ("Mr Campbell
+        e-mailed Mr McFadyen, suggesting Jeremy Paxman would have seen the funny side"): the reporter, not
+        the one reported on, is the subject a later he/she continues."""
+        verb = subject.head
+        while verb.dep_ == "conj" and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.dep_ != "ccomp":
+            return False
+        node = verb.head
+        for _ in range(4):
+            for c in node.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i < subject.i:
+                    found = self.linked(c)
+                    return found is not None and found[0].type in PERSON_TYPES
+            if node.head.i == node.i or node.dep_ not in ("advcl", "conj", "xcomp", "ccomp"):
+                return False
+            node = node.head
+        return False
+
     def linked(self, source: Token) -> tuple[Entity, str] | None:
         """The entity with a mention over the source's head (or a name in apposition), and the mention
         kind (rule 3). A common noun's own compounds are modifiers ("the Tory leader" is not the Tories);
@@ -449,9 +471,10 @@ class Resolver(Positions):
             if here - para > ANTECEDENT_PARAGRAPHS or not self._running_text(para) or self.in_quote(start):
                 continue
             head = self._mention_head(start, end)
-            subject = (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj")) or _speaker_position(
-                start, head, speakers
-            )
+            subject = (
+                (head is not None and head.dep_ in ("nsubj", "nsubjpass", "csubj"))
+                or _speaker_position(start, head, speakers)
+            ) and not (head is not None and head.dep_ == "nsubj" and self._reported_subject(head))
             if subject:
                 best_subject = (entity, start)
             best_any = (entity, start)
