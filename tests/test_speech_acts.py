@@ -626,6 +626,10 @@ CLAIMANTS = [
     pytest.param("Vodafone posted record profits in March.\n\nIt has been widely expected to return cash to "
                  "its shareholders this year.",
                  "return cash", None, id="a passive 'it' is nobody in particular"),
+    pytest.param("Curfews and community service orders were other options which could be used if court orders "
+                 "to allow parental access were defied, Lord Falconer said.",
+                 "other options", ("Lord Falconer", "Falconer"),
+                 id="a reporting verb and its subject closing the sentence after a comma, however parsed"),
     pytest.param("This, said Sloncek, should make the system less vulnerable to legal action.",
                  "less vulnerable", ("Sloncek",), id="an inverted aside after the first word"),
 ]

@@ -18,7 +18,8 @@ Rules:
   "inverted"  the clause the cue hangs from, when the cue (with a subject and no subordinator) follows it
               after punctuation or stands between commas inside it ("The plan, he said, will fail";
               also when the parser hung the clause's first word on an inverted cue: "This, said
-              Sloncek, should ..."), minus the cue and its subject;
+              Sloncek, should ..."), minus the cue and its subject; a reporting verb and its subject closing
+              the sentence after a comma frame all before the comma, however the parser hung it;
   "according" for "according to X", the clause the phrase modifies, minus the phrase;
   "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
               "called X a hoax", "called for Y", "claimed victory").
@@ -305,6 +306,9 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         ):
             form = "inverted"
             content = {t.i for t in cue.head.subtree} - {t.i for t in cue.subtree}
+        elif ratio >= REPORT_RATIO and (closing := _closing_frame(cue)):
+            form = "inverted"
+            content = closing
         else:
             return None
         source = subject_of(cue)
@@ -589,6 +593,26 @@ def _parenthetical(cue: Token) -> bool:
         before = doc[lo - 1] if lo > 0 else None
         return before is not None and (before.text in _ASIDE + ":;''" or bool(set(before.text) & QUOTE_MARKS))
     return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _ASIDE and doc[hi + 1].text in _ASIDE
+
+
+def _closing_frame(cue: Token) -> set[int]:
+    """'Curfews were other options which could be used if orders were defied, Lord Falconer said.': a
+    reporting verb and its subject closing the sentence after a comma frame everything before the comma,
+    however the parser hung the clause (here the "if" clause on "said")."""
+    doc, sent = cue.doc, cue.sent
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return set()
+    frame = {t.i for t in subject.subtree} | {cue.i} | {
+        c.i for c in cue.children if c.dep_ in ("aux", "advmod") and not c.is_punct
+    }
+    start, end = min(frame), max(frame)
+    if set(range(start, end + 1)) - frame or start <= sent.start or doc[start - 1].text not in _ASIDE:
+        return set()
+    if any(not (t.is_punct or t.is_space) for t in doc[end + 1 : sent.end]):
+        return set()
+    content = {t.i for t in doc[sent.start : start - 1] if not t.is_space}
+    return content if sum(not doc[i].is_punct for i in content) >= 4 else set()
 
 
 def has_subject(verb: Token) -> bool:
