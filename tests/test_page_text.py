@@ -394,6 +394,14 @@ def test_contact_lines_shortcodes_and_comment_invitations_are_not_body():
                                                  *ARTICLE_LINES[3:]])).paragraphs
 
 
+def test_a_subscription_offer_is_not_body_but_a_sentence_about_prices_is():
+    offer = "Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99."
+    pro = "Get access to the fastest growing financial subscription service for as little as Rs 599."
+    news = "Subscribers will pay £11.99 a month from January, the company said on Tuesday."
+    body = [ARTICLE_LINES[0], offer, news, pro]
+    assert drop_furniture(body) == [ARTICLE_LINES[0], news]
+
+
 def test_a_hover_card_inside_a_paragraph_is_not_part_of_it():
     card = ('<span class="rollover-people"><a class="rollover-people-link" href="/people/ann-lee">Ann Lee</a>'
             '<span class="rollover-people-block"><span class="rollover-block"><img src="a.jpg">'

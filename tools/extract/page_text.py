@@ -254,18 +254,25 @@ _TEASER = re.compile(r"\[(?:VIDEO|PICTURES?|PHOTOS?|GALLERY|INSIGHT|REACTION|REV
 _FOLLOW = re.compile(r"^(?:follow|like|listen to|watch) [\w' .&-]{1,40} (?:on|at) (?:twitter|instagram|facebook|youtube|tiktok|"
                      r"linkedin|threads|bluesky|x\b|\d)")
 _SHORTCODE = re.compile(r"^\[/?[a-z_]+(?:\s+[a-z_]+=|\])")
+_OFFER = re.compile(  # the reader offered a subscription: a call to action with a price or a delivery
+    r"^(?:get|subscribe|try|join|buy|order|unlock|start)\b.{0,160}(?:(?:£|\$|€|\brs\.?\s?)\d|"
+    r"\bper (?:month|year|issue)\b|\bissues for\b|\bfor as little as\b|\bfree trial\b|\bsubscriptions?\b|"
+    r"\bdelivered (?:to|through|straight)\b|\bletterbox\b|\byour inbox\b)"
+)
 
 
 def _is_promo(text: str, low: str, words: int, sentence: bool) -> bool:
     """A newsletter or cookie promo; a donation appeal ("Please consider a donation to support our
     journalism"); a tag line ("Tags: ...") or a long unpunctuated tag cloud; the author's contact line
     ("Have a tip? X may be reached at x@site.com. Follow her on Twitter @x"); a CMS shortcode left in the
-    text ("[button link=...]")."""
+    text ("[button link=...]"); a subscription offer, a call to action with a price or a delivery ("Get
+    Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99.")."""
     return bool(
         (words <= 14 and any(k in low for k in _PROMO_KEYS) and _PROMO.search(low))
         or (words <= 60 and "@" in low and _CONTACT.search(low))
         or (words <= 20 and _FOLLOW.search(low))
         or _SHORTCODE.match(low)
+        or (words <= 60 and _OFFER.search(low))
         or (words <= 45 and _APPEAL.search(low))
         or _TAG_LINE.match(low)
         or (words > _MAX_HEADLINE_WORDS and not sentence and _tag_cloud(text))
