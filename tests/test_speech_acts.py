@@ -630,6 +630,10 @@ CLAIMANTS = [
                  "to allow parental access were defied, Lord Falconer said.",
                  "other options", ("Lord Falconer", "Falconer"),
                  id="a reporting verb and its subject closing the sentence after a comma, however parsed"),
+    pytest.param("Gordon Brown spoke on Monday.\n\nIn an upbeat report, he slightly increased borrowing but "
+                 "insisted economic targets would be met.",
+                 "targets would be met", ("Gordon Brown",),
+                 id="a reporting verb after 'but' that the parser took for an adjective"),
     pytest.param("This, said Sloncek, should make the system less vulnerable to legal action.",
                  "less vulnerable", ("Sloncek",), id="an inverted aside after the first word"),
 ]

@@ -20,6 +20,9 @@ Rules:
               also when the parser hung the clause's first word on an inverted cue: "This, said
               Sloncek, should ..."), minus the cue and its subject; a reporting verb and its subject closing
               the sentence after a comma frame all before the comma, however the parser hung it;
+              a past-tense reporting verb after "but"/"and" taken for an adjective ("increased borrowing but
+              insisted economic targets would be met") reports the rest of the sentence, for the subject of
+              the verb it is joined to;
   "according" for "according to X", the clause the phrase modifies, minus the phrase;
   "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
               "called X a hoax", "called for Y", "claimed victory").
@@ -280,6 +283,7 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         content = {t.i for t in clause.subtree} - {t.i for t in cue.subtree}
         cue_end = next((c for c in cue.children if c.lower_ == "to"), cue)
     elif cue.pos_ in ("VERB", "AUX"):
+        speaker_verb = cue
         complements = [c for c in cue.children if c.dep_ == "ccomp" and _set_off(c, cue)]
         complements = complements or _clause_under_addressee(cue)
         form = "ccomp"
@@ -309,9 +313,13 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         elif ratio >= REPORT_RATIO and (closing := _closing_frame(cue)):
             form = "inverted"
             content = closing
+        elif ratio >= REPORT_RATIO and (joined := _coordinated_verb(cue)) is not None:
+            form = "ccomp"  # "he increased borrowing but insisted economic targets would be met"
+            content = {t.i for t in doc[cue.i + 1 : sent.end] if not (t.is_punct and t.i == sent.end - 1)}
+            speaker_verb = joined
         else:
             return None
-        source = subject_of(cue)
+        source = subject_of(speaker_verb)
     else:
         return None
     if source is not None and source.i in content:
@@ -593,6 +601,21 @@ def _parenthetical(cue: Token) -> bool:
         before = doc[lo - 1] if lo > 0 else None
         return before is not None and (before.text in _ASIDE + ":;''" or bool(set(before.text) & QUOTE_MARKS))
     return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _ASIDE and doc[hi + 1].text in _ASIDE
+
+
+def _coordinated_verb(cue: Token) -> Token | None:
+    """'He accepted the ruling but argued detention powers had helped': a past-tense reporting verb right
+    after "but"/"and" that the parser took for an adjective of the next noun ("argued detention powers"):
+    the verb the conjunction joins it to, whose subject speaks; the rest of the sentence is the content."""
+    if cue.dep_ != "amod" or cue.tag_ not in ("VBD", "VBN") or cue.i == 0:
+        return None
+    conj = cue.doc[cue.i - 1]
+    if conj.dep_ != "cc" or conj.lower_ not in ("but", "and") or conj.head.pos_ not in ("VERB", "AUX"):
+        return None
+    joined = conj.head
+    if joined.dep_ == "ccomp" and default_lexicon().ratio(joined.head) >= REPORT_RATIO:
+        joined = joined.head  # "said the forecast was too optimistic and warned growth would be 1%"
+    return joined if has_subject(joined) else None
 
 
 def _closing_frame(cue: Token) -> set[int]:
