@@ -634,6 +634,8 @@ CLAIMANTS = [
                  "insisted economic targets would be met.",
                  "targets would be met", ("Gordon Brown",),
                  id="a reporting verb after 'but' that the parser took for an adjective"),
+    pytest.param("Manchester City boss Kevin Keegan praised striker Robbie Fowler for his return to form.",
+                 "return to form", ("Kevin Keegan",), id="a noun-phrase report: praised X for Y"),
     pytest.param("This, said Sloncek, should make the system less vulnerable to legal action.",
                  "less vulnerable", ("Sloncek",), id="an inverted aside after the first word"),
 ]

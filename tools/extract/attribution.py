@@ -75,6 +75,7 @@ OBJECT_FRAMES: dict[str, tuple[str, ...]] = {
     "predict": (), "promise": (), "pledge": (), "announce": (), "admit": (), "deny": (), "demand": (),
     "hail": ("as",), "brand": ("as",), "describe": ("as",), "dub": (), "label": ("as",),
     "criticise": (), "criticize": (), "condemn": (),
+    "dismiss": ("as",), "reject": (), "express": (), "praise": ("for",),
 }  # fmt: skip
 CharSpan = tuple[int, int]
 
@@ -384,8 +385,8 @@ def _object_frame(cue: Token) -> set[int] | None:
         parts = dobj + framed
     elif dobj and pred:
         parts = dobj + pred
-    elif dobj and not preps and cue.lemma_.lower() != "call":
-        parts = dobj
+    elif dobj and not preps and cue.lemma_.lower() != "call" and not dobj[0].lower_.endswith(("self", "selves")):
+        parts = dobj  # not "expressed himself"
     else:
         return None
     return {t.i for p in parts for t in p.subtree}
