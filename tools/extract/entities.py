@@ -878,7 +878,7 @@ def _add_role_mentions(doc: Doc, groups: list[_Group]) -> None:
             taken.update(range(chunk.start, chunk.end))
 
 
-# -- missed mentions ------------------------------------------------------------------------------
+# -- institutions ---------------------------------------------------------------------------------
 
 
 # Bodies a national news story names by a bare description ("the government said", "the police say").
@@ -911,6 +911,9 @@ def _institutions(doc: Doc, groups: list[_Group]) -> list[_Group]:
         g = found.setdefault(name.lower(), _Group(name.lower(), type="ORG", name=name))
         g.mentions.append(_M(left[0].i, tok.i + 1, tok.i, "ORG", kind="role"))
     return list(found.values())
+
+
+# -- missed mentions ------------------------------------------------------------------------------
 
 
 def _add_missed_mentions(doc: Doc, groups: list[_Group]) -> None:

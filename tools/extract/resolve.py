@@ -24,7 +24,8 @@ found (`resolution`) and on what `evidence`. It leaves a mention unresolved rath
    recent PERSON, outside quotation marks, in running-text paragraphs, at most ANTECEDENT_PARAGRAPHS back,
    whose gender agrees. A subject in speaker position is the source's head or a name in apposition to it,
    not a name inside its modifiers ("Myron Ebell, an adviser to President Bush,"); the subject of a clause a
-   person named before it reports ("X said Y had been considering retirement") is not in subject position. A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
+   person named before it reports ("X said Y had been considering retirement") is not in subject position.
+   A person's gender: an honorific in its mentions (Mr, Mrs, Ms, Sir, Lady...), else
    the first name's (gender.py), else the article's own he/she use in sentences that name only that
    person; unknown agrees with both. A "person" the article names only by one word and gives no gender
    (a party or a company the parser took for one: "Labour", "Crossrail") is no antecedent for he/she; a
@@ -238,6 +239,7 @@ class Resolver(Positions):
         self._people_starts: list[int] = []
         self._ages: dict[str, set[str]] | None = None  # computed on the first age description
         self._same_role: dict[Role, tuple[int, Entity]] = {}  # role -> where and whom it first named
+        self._reported: dict[int, bool] = {}  # subject token -> it is the subject of a reported clause
 
     # -- positions ---------------------------------------------------------------------------------
 
@@ -338,7 +340,12 @@ class Resolver(Positions):
     def _reported_subject(self, subject: Token) -> bool:
         """The subject of a clause reported by a person named before it in the sentence ("Mr Campbell
         e-mailed Mr McFadyen, suggesting Jeremy Paxman would have seen the funny side"): the reporter, not
-        the one reported on, is the subject a later he/she continues."""
+        the one reported on, is the subject a later he/she continues. Read once per subject."""
+        if subject.i not in self._reported:
+            self._reported[subject.i] = self._reported_clause(subject)
+        return self._reported[subject.i]
+
+    def _reported_clause(self, subject: Token) -> bool:
         verb = subject.head
         while verb.dep_ == "conj" and verb.head.i != verb.i:
             verb = verb.head
@@ -540,9 +547,9 @@ class Resolver(Positions):
                 continue
             if noun in entity.name.lower().split():
                 found = entity
-            head = self._mention_head(start, end)
             if kind == "role":
                 continue  # a body named by description ("the Indian government") is no "company"
+            head = self._mention_head(start, end)
             if head is not None and (head.dep_ in ("nsubj", "nsubjpass") or _according_to(head)) and (
                     here - self.paragraph(start) <= 1):
                 subject = entity
