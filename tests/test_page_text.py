@@ -384,6 +384,17 @@ def test_a_trailing_list_of_other_stories_goes_but_an_announced_list_stays() -> 
     assert drop_furniture(announced) == announced
 
 
+def test_an_extractors_body_loses_long_offers_and_author_bios_with_a_handle_but_keeps_long_body() -> None:
+    offer = ("Get access to the city's fastest growing business newsletter for as little as $5 for the first "
+             "year. Use the code SAVE. The service offers you all the information you need, including "
+             "investment ideas, independent research and analysis from our reporters.")
+    bio = ("Jane Roe's book about the search for life on other worlds, \"Out There\", is out now. Follow her on "
+           "Twitter @janeroe. Follow us on Twitter @example or on Facebook.")
+    body = ("Officials said repairs would take a week, urged residents to stay indoors and promised to follow "
+            "up with every household that had lost power, including those reached at the shelters.")
+    assert drop_furniture([_EXTRACTED[1], offer, body, bio]) == [_EXTRACTED[1], body]
+
+
 def test_contact_lines_shortcodes_and_comment_invitations_are_not_body():
     contact = "Have a tip? Jane Roe may be reached at jroe@example.com. Follow her on Twitter @janeroe."
     shortcode = '[button link="https://example.com/submit" type="big"] Send us your review[/button]'

@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-TEXT_EXTRACTOR_VERSION = "text-6"
+TEXT_EXTRACTOR_VERSION = "text-7"
 ENTITY_EXTRACTOR_VERSION = "entities-6"
 QUOTE_EXTRACTOR_VERSION = "quotes-15"
 CLAIM_EXTRACTOR_VERSION = "claims-14"

@@ -279,6 +279,12 @@ def _is_promo(text: str, low: str, words: int, sentence: bool) -> bool:
     )
 
 
+def _pitch(low: str) -> bool:
+    """A promo that is never article text however long: a subscription offer, or an author's contact
+    and follow line with a handle or address ("Follow him on Twitter @michaeldwall")."""
+    return bool(_OFFER.search(low) or ("@" in low and _CONTACT.search(low)))
+
+
 def _tag_cloud(text: str) -> bool:
     """A long unpunctuated line of names and topics ("Politics Brexit Theresa May EU Parliament ..."):
     nearly every word capitalised, or short items between separators."""
@@ -489,7 +495,7 @@ def drop_furniture(paragraphs: list[str], title: str | None = None) -> list[str]
     for i, text in enumerate(paragraphs):
         line = _classify(text)
         if (i < 3 and wanted and text.strip().casefold() == wanted) or (
-            line.kind in _FURNITURE_KINDS and line.words <= _MAX_HEADLINE_WORDS
+            line.kind in _FURNITURE_KINDS and (line.words <= _MAX_HEADLINE_WORDS or _pitch(text.lower()))
         ):
             continue
         kept.append(text)
