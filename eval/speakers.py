@@ -20,6 +20,9 @@ normalised):
   `dispute_contains`; it is linked when the disputed claim's evidence or text contains `claim_contains`
   (a reference with no `claim_contains` needs only the sentence). Recall over reference disputes,
   precision over found disputes in the same articles.
+- summary: a reference claim of the lead (`lead: true`, with a claimant) is in the summary when one of
+  the claims `summarize_claims` puts in its summary lines (default filters) has evidence containing its
+  `evidence_contains`: what a journalist reads first should hold what the article is about.
 The `split` of each file says whether rules may be chosen by looking at it (tune) or not (held): report
 held, develop on tune.
 """
@@ -89,6 +92,8 @@ class Report:
     disputes_pred: int = 0
     disputes_pred_ok: int = 0
     disputer_right: int = 0
+    lead_claims: int = 0
+    lead_in_summary: int = 0
     not_quotes: int = 0
     not_quotes_bad: int = 0
     articles: int = 0
@@ -124,6 +129,8 @@ def match_quote(quotes, span: str, body: str = ""):
 
 
 def score_article(ref: dict, analysis, body: str, report: Report, errors: bool) -> None:
+    from newsdesk.tools.claims import filter_claims, summary_claims
+
     quotes, claims = analysis.quotes, analysis.claims
     rid = ref["id"]
     for rq in ref.get("quotes", []):
@@ -185,6 +192,14 @@ def score_article(ref: dict, analysis, body: str, report: Report, errors: bool) 
         elif errors:
             got = "; ".join(f"{c.claimant.name} ({c.claimant.resolution})" for c in hits[:3])
             report.errors.append(f"CLAIMANT\t{rid}\twant {want} got {got}\t{rc['evidence_contains'][:60]}")
+    summary = [c for c, _ in summary_claims(filter_claims(claims))]
+    for rc in ref.get("claims", []):
+        if rc.get("lead") and rc.get("claimant"):
+            report.lead_claims += 1
+            if any(_contains(norm(c.evidence.text), norm(rc["evidence_contains"])) for c in summary if c.evidence):
+                report.lead_in_summary += 1
+            elif errors:
+                report.errors.append(f"LEAD-NOT-IN-SUMMARY\t{rid}\t{rc['evidence_contains'][:60]}")
     found = [(c, d) for c in claims for d in c.disputed_by]
     report.disputes_pred += len(found)
     refs = ref.get("disputes", [])
@@ -250,6 +265,7 @@ def figures(report: Report) -> dict[str, float]:
         "claimant": acc(report.claims),
         "dispute_recall": r,
         "dispute_precision": p,
+        "lead_in_summary": report.lead_in_summary / report.lead_claims if report.lead_claims else 1.0,
     }
 
 
@@ -267,6 +283,8 @@ def print_report(report: Report, label: str) -> None:
         f"sentence found {report.disputes_sentence}); precision {p:5.1f} % "
         f"({report.disputes_pred_ok}/{report.disputes_pred}); disputer right {report.disputer_right}"
     )
+    lead = 100 * report.lead_in_summary / report.lead_claims if report.lead_claims else 0.0
+    print(f"lead claims in the summary: {lead:5.1f} % ({report.lead_in_summary}/{report.lead_claims})")
     print(f"not-quotes given a speaker: {report.not_quotes_bad}/{report.not_quotes}")
 
 

@@ -383,6 +383,20 @@ def test_a_counter_claim_summary_names_whose_claim_it_disputes(corpus):
     assert result.summary[0] == "some commentators: attacks were planned [disputes Vladimir Putin]"
 
 
+def test_the_summary_leads_with_the_claim_of_the_lead_sentence_not_a_later_one_repeated(corpus):
+    def at(claim: Claim, start: int, paragraph: int) -> Claim:
+        span = Span(start=start, end=start + len(claim.text), text=claim.text)
+        return claim.model_copy(update={"start": start, "evidence": span, "fragments": [span],
+                                        "paragraph_index": paragraph})
+
+    lead = at(make_claim(0, "Hazel Blears", 0.6, text="Muslims should accept more stops and searches"), 0, 0)
+    later = [at(make_claim(n, "Massoud Shadjareh", 0.9, text=f"the minister is demonising Muslims ({n})"),
+                900 + 200 * n, 2) for n in (1, 2, 3)]
+    result = summarize_claims({"a": [*later, lead]}, article_id="a")
+    assert result.summary[0] == "Hazel Blears: Muslims should accept more stops and searches"
+    assert result.summary[1].startswith("Massoud Shadjareh: the minister is demonising Muslims")
+
+
 def test_unattributed_claims_come_only_on_request(corpus):
     result = summarize_claims({"a": corpus["a"]}, include_unattributed=True)
     assert result.groups[0].claimant.name == "the article"

@@ -23,6 +23,7 @@ FLOORS = {
         "claimant": 0.86,
         "dispute_recall": 0.14,
         "dispute_precision": 0.85,
+        "lead_in_summary": 0.80,
     },
     "held": {
         "speaker": 0.81,
@@ -31,6 +32,7 @@ FLOORS = {
         "claimant": 0.80,
         "dispute_recall": 0.06,
         "dispute_precision": 0.75,
+        "lead_in_summary": 0.70,
     },
 }
 

@@ -9,7 +9,8 @@ Ranking, written down:
 - groups are ordered by their best claim's key; the page is a window over the claims in that order
   (group after group), so a group can continue on the next page;
 - the summary is what a journalist reads first: claims ranked by `summary_score` -- where the claim
-  stands (the lead, LEAD_PARAGRAPHS, counts most), how often the article restates it (other claims
+  stands (a claim whose sentence starts in the lead, the first LEAD_CHARS characters, counts fully; after
+  it the weight falls as 1 / (1 + distance / LEAD_CHARS): the inverted pyramid), how often the article restates it (other claims
   sharing at least RESTATED_SHARE of its content words), its check-worthiness and whether it is
   disputed; a claim of fewer than MIN_SUMMARY_WORDS words or check-worthiness under TRIVIA_WORTH is
   trivia and sinks. A restatement by the same claimant of a line already
@@ -34,11 +35,11 @@ from .models import (
 from .paging import DEFAULT_TOKENS, check_limit, decode_offset, encode_offset, fit, item_tokens
 
 SUMMARY_LINES = 5
-LEAD_PARAGRAPHS = 3  # the lead of a news story: its first paragraphs carry what it is about
+LEAD_CHARS = 250  # the lead of a news story (its first sentence or two, about 40 words) says what it is about
 RESTATED_SHARE = 0.5  # content words two claims must share (of the smaller set) to be one claim restated
 MIN_SUMMARY_WORDS = 3
 TRIVIA_WORTH = 0.2  # below this check-worthiness (or under MIN_SUMMARY_WORDS words) a claim is trivia
-POSITION_WEIGHT, REPEAT_WEIGHT, WORTH_WEIGHT, DISPUTE_BONUS = 0.45, 0.25, 0.30, 0.1
+POSITION_WEIGHT, REPEAT_WEIGHT, WORTH_WEIGHT, DISPUTE_BONUS = 0.6, 0.2, 0.2, 0.1
 _STOP = frozenset(
     re.findall(
         r"\w+",
@@ -199,9 +200,8 @@ def _restates(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def summary_score(claim: Claim, repeats: int) -> float:
     """Position (lead first), repetition and check-worthiness, each in [0, 1]; trivia sinks."""
-    position = (
-        1.0 if claim.paragraph_index < LEAD_PARAGRAPHS else LEAD_PARAGRAPHS / (1 + claim.paragraph_index)
-    )
+    at = claim.evidence.start if claim.evidence is not None else claim.start
+    position = 1.0 if at <= LEAD_CHARS else 1.0 / (1 + (at - LEAD_CHARS) / LEAD_CHARS)
     score = (
         POSITION_WEIGHT * position
         + REPEAT_WEIGHT * min(1.0, repeats / 2)
@@ -215,8 +215,13 @@ def summary_score(claim: Claim, repeats: int) -> float:
 
 
 def summary_lines(claims: list[Claim], by_id: Mapping[str, Claim]) -> list[str]:
-    """The extractive summary (see the module notes): lead and repeated claims first, restatements by the
-    same claimant merged."""
+    """The extractive summary (see the module notes) as text lines."""
+    return [summary_line(c, by_id) + (f" (restated {n}x)" if n > 1 else "") for c, n in summary_claims(claims)]
+
+
+def summary_claims(claims: list[Claim]) -> list[tuple[Claim, int]]:
+    """The claims of the extractive summary with how often each is stated: lead and repeated claims
+    first, restatements by the same claimant merged."""
     words = {c.id: content_words(c.text) for c in claims}
     repeats = {
         c.id: sum(
@@ -241,7 +246,7 @@ def summary_lines(claims: list[Claim], by_id: Mapping[str, Claim]) -> list[str]:
             chosen[same] = (chosen[same][0], chosen[same][1] + 1)
         elif len(chosen) < SUMMARY_LINES:
             chosen.append((claim, 1))
-    return [summary_line(c, by_id) + (f" (restated {n}x)" if n > 1 else "") for c, n in chosen]
+    return chosen
 
 
 def dispute_links(claims: Iterable[Claim]) -> list[DisputeLink]:
