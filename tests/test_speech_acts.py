@@ -134,6 +134,25 @@ def test_the_speaker_and_how_it_was_found(analyse, text, words, speaker, resolut
     assert evidence in (q.speaker.evidence or "")
 
 
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("The government has been accused of underfunding research, making it harder to compete.",
+         "underfunding research"),
+        ('Richard Scrushy, 52, is accused of "directing" a $2.7bn accounting fraud at the company.', "directing"),
+        ("Former boss Bernie Ebbers, who is accused of overseeing an $11bn fraud, never made accounting "
+         "decisions.", "overseeing"),
+        ("The organisation has found itself in trouble after being accused of helping to topple the "
+         "president.", "helping to topple"),
+    ],
+)
+def test_the_subject_of_a_passive_report_is_what_is_reported_on_not_its_source(analyse, text, words):
+    _e, quotes, claims = analyse(text)
+    said = [c for c in claims if words in c.text and c.attributed]
+    assert said and all(c.claimant.entity_id is None and c.claimant.resolution == "unresolved" for c in said)
+    assert all(q.speaker.entity_id is None for q in quotes if words in q.text)
+
+
 def test_mrs_and_mr_with_one_surname_are_two_people(analyse):
     text = (
         "Michael Howard toured the marginal seats on Tuesday.\n\n"

@@ -27,11 +27,13 @@ Rules:
   "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
               "called X a hoax", "called for Y", "claimed victory").
   Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
-- Source: the cue's nominal subject (for a verb of addressing in the passive, ADDRESSED_LEMMAS, its
-  agent: "he was asked by reporters"; "he was told" has no source; for any other passive but the
-  self-reporting ones, SELF_PASSIVE_LEMMAS ("he was quoted as saying"), its "by" agent when it has one,
-  even one the parser hung inside the complement: "her comments were described as 'outrageous' by the
-  IHRC" is the IHRC's); a passive "it" with no agent is no one ("it is understood that ...", "it has been
+- Source: the cue's nominal subject -- but a passive cue's subject is what is reported on, not who
+  reports, so a passive (with a passive subject or auxiliary, or a participle modifying a noun: "a man
+  accused of fraud") but the self-reporting ones, SELF_PASSIVE_LEMMAS ("he was quoted as saying"), is
+  spoken by its "by" agent, even one the parser hung inside the complement ("her comments were
+  described as 'outrageous' by the IHRC" is the IHRC's; for a verb of addressing, ADDRESSED_LEMMAS, only
+  a true agent: "he was asked by reporters"), else by no one the text names ("he was told", "X was
+  accused of Y", "which has been blamed for", "after being accused of"); a passive "it" with no agent is no one ("it is understood that ...", "it has been
   widely expected to return cash"); a relative pronoun stands for the noun it modifies ("Clinton, who
   said"); failing a subject, that of the verb the cue is coordinated with or subordinated to ("... and
   added that", "..., saying that", "responded by saying that"), except that a cue faulted or praised "for"
@@ -417,9 +419,29 @@ def _stray_agent(verb: Token) -> Token | None:
     return None
 
 
+def _passive(verb: Token) -> bool:
+    """A passive verb: with a passive subject or auxiliary ("was accused", "being blamed"), or a bare
+    participle modifying a noun ("a man accused of fraud")."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ == "acl"
+    )
+
+
+def passive_without_source(verb: Token) -> bool:
+    """A passive cue that names no source: its subject is what is reported on ("X was accused of Y"), and it
+    has no "by" agent (SELF_PASSIVE_LEMMAS excepted: "he was quoted as saying" is his)."""
+    return _passive(verb) and verb.lemma_.lower() not in SELF_PASSIVE_LEMMAS and subject_of(verb) is None
+
+
 def subject_of(verb: Token) -> Token | None:
     """The source of a cue verb: its nominal subject, climbing through coordination and subordination."""
     cue = verb
+    if _passive(verb) and verb.lemma_.lower() not in SELF_PASSIVE_LEMMAS:
+        # "X was accused of Y", "which has been blamed for", "after being accused of", "a man accused of":
+        # the subject is what is reported on; the source is the agent, else no one the text names
+        if verb.lemma_.lower() in ADDRESSED_LEMMAS:
+            return _agent_of(verb)
+        return _agent_of(verb) or _stray_agent(verb)
     for _ in range(5):
         # of two subjects (a misparse) the nearer one, but not a dateline ("LONDON (Reuters) - Donald Trump
         # said") nor a quoted title ('Washington, star of "Scandal," thanked')
@@ -430,11 +452,6 @@ def subject_of(verb: Token) -> Token | None:
                 child = next((c for c in child.children if c.dep_ == "appos"), child)
             if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
                 return verb.head  # "Clinton, who said ...": the noun the relative pronoun stands for
-            if child.dep_ == "nsubjpass" and verb.lemma_.lower() in ADDRESSED_LEMMAS:
-                return _agent_of(verb)  # "he was asked whether ...": he is asked, the asker speaks
-            if child.dep_ == "nsubjpass" and verb.lemma_.lower() not in SELF_PASSIVE_LEMMAS and (
-                    by := _agent_of(verb) or _stray_agent(verb)) is not None:
-                return by  # "her comments were described as 'outrageous' by the IHRC": the IHRC speaks
             if child.dep_ == "nsubjpass" and child.lower_ == "it":
                 return None  # "it is reported that ...", "it was claimed": nobody in particular
             return child

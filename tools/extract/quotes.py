@@ -70,6 +70,7 @@ from .attribution import (
     according_to,
     default_lexicon,
     has_subject,
+    passive_without_source,
     runs,
     speech_acts,
     subject_of,
@@ -727,6 +728,8 @@ def _attach_sources(ctx: _Context, units: list[_Unit]) -> None:
             continue  # a transcript label is its own source
         if unit.cue is not None:
             unit.source = _source_of(ctx, unit.cue)
+            if unit.source is None and passive_without_source(unit.cue):
+                continue  # "X is accused of 'directing' a fraud": X is the accused, the accuser unnamed
             if unit.source is None or ctx.in_quote(unit.source.idx) or _not_a_speaker(unit.source):
                 unit.source = _frame_source(ctx, unit.cue, _inverted_after(ctx, unit))
             if unit.source is None and (quoting := _hung_from_quote(units, unit)) is not None:
