@@ -153,6 +153,16 @@ def test_the_subject_of_a_passive_report_is_what_is_reported_on_not_its_source(a
     assert all(q.speaker.entity_id is None for q in quotes if words in q.text)
 
 
+def test_a_passive_frames_content_holds_neither_its_agents_by_nor_its_frame_preposition(analyse):
+    _e, _q, claims = analyse(
+        'Reports of a snap election have been described as "idle speculation" by Downing Street. '
+        "Pensioners are being promised energy savings by the Liberal Democrats. "
+        "Five managers are accused of breaches of safety laws."
+    )
+    texts = {c.text.strip('"') for c in claims if c.attributed}
+    assert {"idle speculation", "energy savings", "breaches of safety laws"} <= texts, texts
+
+
 def test_mrs_and_mr_with_one_surname_are_two_people(analyse):
     text = (
         "Michael Howard toured the marginal seats on Tuesday.\n\n"

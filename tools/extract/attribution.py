@@ -25,7 +25,9 @@ Rules:
               the verb it is joined to;
   "according" for "according to X", the clause the phrase modifies, minus the phrase;
   "object"    for the verbs of OBJECT_FRAMES with no clause, the noun-phrase frame ("accused X of Y",
-              "called X a hoax", "called for Y", "claimed victory").
+              "called X a hoax", "claimed victory"; with no object, only what the frame preposition
+              governs: "called for Y", "X was accused of Y" are Y). The agent of a passive is no content,
+              nor its "by" ("described as 'idle speculation' by Downing Street").
   Content is cut to the cue's sentence (except "according to") and to runs of contiguous tokens.
 - Source: the cue's nominal subject -- but a passive cue's subject is what is reported on, not who
   reports, so a passive (with a passive subject or auxiliary, or a participle modifying a noun: "a man
@@ -327,6 +329,8 @@ def _attribution_at(cue: Token, ratio: float, text: str) -> Attribution | None:
         return None
     if source is not None and source.i in content:
         content -= {t.i for t in source.subtree}
+        if source.dep_ == "pobj" and source.head.lower_ == "by":
+            content.discard(source.head.i)  # "described as 'idle speculation' by Downing Street"
     content = {i for i in content - {cue.i} if sent.start <= i < sent.end or form == "according"}
     spans = runs(doc, content)
     if not spans:
@@ -383,6 +387,8 @@ def _object_frame(cue: Token) -> set[int] | None:
         and c.lower_ in preps
         and any(g.dep_ == "pobj" or g.dep_ == "pcomp" for g in c.children)
     ]
+    if framed and not dobj:  # "X is accused of Y": Y, without the frame's preposition
+        return {t.i for p in framed for t in p.subtree} - {p.i for p in framed}
     if framed:
         parts = dobj + framed
     elif dobj and pred:
