@@ -93,6 +93,13 @@ def test_spellings_and_codes_of_a_country_are_one_place(extract):
     assert us.mention_count == 4
 
 
+def test_a_code_is_a_country_only_when_made_of_the_initials_of_its_name(extract):
+    text = ("BT has moved to pre-empt a possible break-up of its business by offering to cut wholesale "
+            "broadband prices and open its network to rivals. The UK regulator welcomed it.")
+    names = {e.name for e in extract(text)}
+    assert "Bhutan" not in names and "United Kingdom" in names, names
+
+
 def test_demonym_is_a_mention_of_its_place(extract):
     russia = only(extract("Russian troops crossed the border. Russia denied it."), "Russia")
     assert [(m.text, m.kind) for m in russia.mentions or []] == [("Russian", "demonym"), ("Russia", "name")]

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 TEXT_EXTRACTOR_VERSION = "text-7"
-ENTITY_EXTRACTOR_VERSION = "entities-6"
+ENTITY_EXTRACTOR_VERSION = "entities-7"
 QUOTE_EXTRACTOR_VERSION = "quotes-17"
 CLAIM_EXTRACTOR_VERSION = "claims-16"
 

@@ -12,7 +12,8 @@ Rules:
   ("Republic of Belarus" -> "Belarus", "United States of America" -> "United States").
 - ISO and other all-capital codes ("US", "UK", "UAE") are kept apart: they are a country only where the
   caller has evidence that the span is a place (spaCy labelled it GPE), since many codes are also
-  ordinary acronyms ("AI", "IT"). A two-letter code that is also a US state's postal code ("CA", "VA",
+  ordinary acronyms ("AI", "IT"); and only a code made of the initials of one of the country's names
+  ("US", "GB", "DRC"; not "BT" for Bhutan, "IT" for Italy). A two-letter code that is also a US state's postal code ("CA", "VA",
   "N.C.") names the state, as it does in English news.
 - A demonym ("Russian", "Russians") names the most populous place that claims it; a demonym that is
   itself a place name ("Djibouti") is not a demonym.
@@ -116,6 +117,20 @@ def _is_latin(name: str) -> bool:
     return bool(name) and all(c.isascii() or unicodedata.category(c).startswith("M") for c in fold(name))
 
 
+_MINOR_WORDS = frozenset({"of", "the", "and", "da", "de", "du", "des", "la", "le"})
+
+
+def _initials(names: set[str]) -> set[str]:
+    """The upper-case initials of each name, with and without its minor words ("Republic of Korea":
+    "ROK" and "RK"); hyphens and spaces split words."""
+    out = set()
+    for name in names:
+        words = [w for w in re.split(r"[\s\-]+", name.replace("'s", "")) if w[:1].isalpha()]
+        out.add("".join(w[0] for w in words).upper())
+        out.add("".join(w[0] for w in words if w.lower() not in _MINOR_WORDS).upper())
+    return out
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """Build the look-up tables once (about a second, most of it reading the city file)."""
@@ -128,9 +143,12 @@ def gazetteer() -> Gazetteer:
     codes: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}
 
+    spellings_of: dict[int, set[str]] = {}  # id(place) -> every name it is added under
+
     def add(name: str, place: Place, *, override: bool = False) -> None:
         if not name or not _is_latin(name) or is_code(name):
             return
+        spellings_of.setdefault(id(place), set()).add(name)
         k = key(name)
         old = names.get(k)
         if override or old is None or (old.kind == "city" and place.kind != "city"):
@@ -199,6 +217,14 @@ def gazetteer() -> Gazetteer:
         add(row["name"], state)
         if row["code"] in state_codes:
             codes[row["code"]] = state  # "VA", "N.C." where spaCy labelled the span a place
+    # A code stands for a country only when it is made of the initials of one of its names ("US", "UK",
+    # "UAE", "GB", "DRC", "USA"): "BT" (Bhutan), "IT" (Italy), "AI" (Anguilla) are far more often
+    # a company or an acronym than the country in English news.
+    codes = {
+        code: place
+        for code, place in codes.items()
+        if place.kind != "country" or code in _initials(spellings_of.get(id(place), set()))
+    }
     for row in gc.get_continents().values():
         add(row["name"], Place(row["name"], "LOC", "continent", int(row.get("population") or 0)))
 
